@@ -1,0 +1,259 @@
+/* cmd_replay.c - `vhptsim replay FILE.vtr`: functional replay, counters, state dump. */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../model/platform/counters.h"
+#include "../model/platform/platform.h"
+#include "../model/platform/state_dump.h"
+#include "../trace/vtrace.h"
+#include "cli_util.h"
+#include "commands.h"
+
+static void replay_usage(FILE *out)
+{
+    fputs("Usage: vhptsim replay [OPTIONS] FILE.vtr\n"
+          "\n"
+          "Replays a vtrace file (docs/vtrace.md; '-' reads standard input) event by event\n"
+          "through the machine TLB, the hardware VHPT walker and the KVM/ia64 VMM paths, then\n"
+          "prints one 'name value' line per counter (docs/stats.md). No time is charged.\n"
+          "\n"
+          "Output:\n"
+          "  --dump-state          print the final VMM and machine TLB state of every vCPU\n"
+          "                        (docs/state-dump.md) instead of the counters\n"
+          "  --counters            with --dump-state, print the counters first, then the dump\n"
+          "\n"
+          "Model parameters (defaults are KVM/ia64's of April 2008, see docs/replay.md):\n"
+          "  --vtlb-size BYTES     vTLB hash size: a power of two, 32K..1G (default 128K)\n"
+          "  --vhpt-size BYTES     machine VHPT size: a power of two, 32K..1G (default 256K)\n"
+          "  --page-shift N        host PAGE_SHIFT, an IA-64 page size (default 14 = 16 KiB)\n"
+          "  --itc-entries N       machine instruction TC entries (default 128)\n"
+          "  --dtc-entries N       machine data TC entries (default 128)\n"
+          "  --ptce-count A,B      PAL ptc.e loop counts (default 1,1)\n"
+          "  --p2m-offset ADDR     machine address of guest-physical 0 (default 0x1000000000)\n"
+          "  --guest-mem BYTES     guest memory the dirty bitmap covers (default 4G)\n"
+          "  --hash NAME           machine walker hash: ski (default)\n"
+          "\n"
+          "  -h, --help            show this help\n"
+          "\n"
+          "BYTES takes a K, M or G suffix. Exit status: 0 success, 1 I/O failure,\n"
+          "2 bad arguments or a bad trace (the message names FILE:LINE:COLUMN).\n",
+          out);
+}
+
+enum {
+    OPT_DUMP = 256,
+    OPT_COUNTERS,
+    OPT_VTLB,
+    OPT_VHPT,
+    OPT_PAGE_SHIFT,
+    OPT_ITC,
+    OPT_DTC,
+    OPT_PTCE,
+    OPT_P2M,
+    OPT_GUEST_MEM,
+    OPT_HASH,
+};
+
+static const struct option replay_options[] = {
+    {"dump-state", no_argument, NULL, OPT_DUMP},
+    {"counters", no_argument, NULL, OPT_COUNTERS},
+    {"vtlb-size", required_argument, NULL, OPT_VTLB},
+    {"vhpt-size", required_argument, NULL, OPT_VHPT},
+    {"page-shift", required_argument, NULL, OPT_PAGE_SHIFT},
+    {"itc-entries", required_argument, NULL, OPT_ITC},
+    {"dtc-entries", required_argument, NULL, OPT_DTC},
+    {"ptce-count", required_argument, NULL, OPT_PTCE},
+    {"p2m-offset", required_argument, NULL, OPT_P2M},
+    {"guest-mem", required_argument, NULL, OPT_GUEST_MEM},
+    {"hash", required_argument, NULL, OPT_HASH},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* A table size in bytes -> log2; prints the error itself. */
+static int table_shift(const char *opt, const char *arg, unsigned *shift)
+{
+    uint64_t bytes;
+    if (cli_parse_bytes(arg, &bytes) != 0) {
+        cli_error("%s: '%s' is not a size in bytes", opt, arg);
+        return -1;
+    }
+    const int lg = cli_log2_exact(bytes);
+    if (lg < 0) {
+        cli_error("%s: %s bytes is not a power of two", opt, arg);
+        return -1;
+    }
+    *shift = (unsigned)lg;
+    return 0;
+}
+
+static int count_arg(const char *opt, const char *arg, uint32_t *out)
+{
+    uint64_t v;
+    if (cli_parse_u64(arg, &v) != 0 || v == 0 || v > 1u << 20) {
+        cli_error("%s: '%s' is not a count from 1 to %u", opt, arg, 1u << 20);
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int parse_ptce(const char *arg, struct vmm_params *vmm)
+{
+    char a[32], b[32];
+    const char *comma = strchr(arg, ',');
+    if (!comma || (size_t)(comma - arg) >= sizeof a || strlen(comma + 1) >= sizeof b)
+        goto bad;
+    memcpy(a, arg, (size_t)(comma - arg));
+    a[comma - arg] = '\0';
+    strcpy(b, comma + 1);
+    if (count_arg("--ptce-count", a, &vmm->ptce_count[0]) != 0 || count_arg("--ptce-count", b, &vmm->ptce_count[1]) != 0)
+        return -1;
+    return 0;
+bad:
+    cli_error("--ptce-count: expected two counts 'A,B', got '%s'", arg);
+    return -1;
+}
+
+static int parse_options(int argc, char **argv, struct platform_params *pp, bool *dump, bool *counters)
+{
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", replay_options, NULL)) != -1) {
+        uint64_t v;
+        switch (c) {
+        case 'h':
+            replay_usage(stdout);
+            return 1;
+        case OPT_DUMP:
+            *dump = true;
+            break;
+        case OPT_COUNTERS:
+            *counters = true;
+            break;
+        case OPT_VTLB:
+            if (table_shift("--vtlb-size", optarg, &pp->vmm.vtlb_shift) != 0)
+                return -1;
+            break;
+        case OPT_VHPT:
+            if (table_shift("--vhpt-size", optarg, &pp->vmm.vhpt_shift) != 0)
+                return -1;
+            break;
+        case OPT_PAGE_SHIFT:
+            if (cli_parse_u64(optarg, &v) != 0 || v > 63 || !ia64_page_size_valid(v)) {
+                cli_error("--page-shift: '%s' is not an IA-64 page size (12,13,14,16,18,20,22,24,26,28,32)", optarg);
+                return -1;
+            }
+            pp->vmm.page_shift = (unsigned)v;
+            break;
+        case OPT_ITC:
+            if (count_arg("--itc-entries", optarg, &pp->machine.itc_entries) != 0)
+                return -1;
+            break;
+        case OPT_DTC:
+            if (count_arg("--dtc-entries", optarg, &pp->machine.dtc_entries) != 0)
+                return -1;
+            break;
+        case OPT_PTCE:
+            if (parse_ptce(optarg, &pp->vmm) != 0)
+                return -1;
+            break;
+        case OPT_P2M:
+            if (cli_parse_u64(optarg, &pp->vmm.p2m_mem_offset) != 0) {
+                cli_error("--p2m-offset: '%s' is not an address", optarg);
+                return -1;
+            }
+            break;
+        case OPT_GUEST_MEM:
+            if (cli_parse_bytes(optarg, &pp->vmm.guest_mem_bytes) != 0) {
+                cli_error("--guest-mem: '%s' is not a size in bytes", optarg);
+                return -1;
+            }
+            break;
+        case OPT_HASH:
+            if (ia64_lvhpt_hash_parse(optarg, &pp->machine.hash) != 0) {
+                cli_error("--hash: unknown walker hash '%s' (known: ski)", optarg);
+                return -1;
+            }
+            break;
+        case '?':
+        default:
+            if (optopt)
+                cli_error("replay: unknown option '-%c' (try 'vhptsim replay --help')", optopt);
+            else
+                cli_error("replay: unknown or incomplete option '%s' (try 'vhptsim replay --help')",
+                          argv[optind - 1]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+    struct platform_params pp;
+    platform_params_default(&pp);
+    bool dump = false, counters = false;
+    const int rc = parse_options(argc, argv, &pp, &dump, &counters);
+    if (rc != 0)
+        return rc > 0 ? EXIT_OK : EXIT_USAGE;
+    if (optind != argc - 1) {
+        cli_error("replay: expected one trace file (try 'vhptsim replay --help')");
+        return EXIT_USAGE;
+    }
+    const char *bad = platform_params_check(&pp);
+    if (bad) {
+        cli_error("replay: %s", bad);
+        return EXIT_USAGE;
+    }
+
+    char err[512];
+    struct vtrace_reader *r = vtrace_open(argv[optind], err, sizeof err);
+    if (!r) {
+        cli_error("%s", err);
+        return EXIT_USAGE;
+    }
+    struct guest_event ev;
+    int got = vtrace_next(r, &ev); /* the vcpus directive precedes the first event */
+    pp.nr_vcpus = vtrace_vcpus(r);
+    struct platform p;
+    int status = EXIT_OK;
+    if (got < 0) {
+        fprintf(stderr, "%s\n", vtrace_reader_error(r));
+        vtrace_close(r);
+        return EXIT_USAGE;
+    }
+    if (platform_init(&p, &pp, err, sizeof err) != 0) {
+        cli_error("replay: %s", err);
+        vtrace_close(r);
+        return EXIT_RUNTIME;
+    }
+    while (got > 0) {
+        struct ref_result res;
+        platform_event(&p, &ev, &res);
+        got = vtrace_next(r, &ev);
+    }
+    if (got < 0) {
+        fprintf(stderr, "%s\n", vtrace_reader_error(r));
+        vtrace_close(r);
+        platform_free(&p);
+        return EXIT_USAGE;
+    }
+    vtrace_close(r);
+    platform_finish(&p);
+
+    if (!dump || counters)
+        if (platform_counters_print(&p, stdout) != 0)
+            status = EXIT_RUNTIME;
+    if (dump && platform_dump_state(&p, stdout) != 0)
+        status = EXIT_RUNTIME;
+    if (fflush(stdout) != 0)
+        status = EXIT_RUNTIME;
+    if (status != EXIT_OK)
+        cli_error("replay: cannot write the output");
+    platform_free(&p);
+    return status;
+}

@@ -1,0 +1,66 @@
+/* vhptsim_main.c - the vhptsim command: dispatch to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_util.h"
+#include "commands.h"
+
+#ifndef VHPTSIM_VERSION
+#define VHPTSIM_VERSION "0.1.0"
+#endif
+
+static void usage(FILE *out)
+{
+    fputs("Usage: vhptsim COMMAND [OPTIONS] ...\n"
+          "\n"
+          "vhptsim simulates what a virtual TLB costs on IA-64: guest references and TLB\n"
+          "instructions replayed through the machine TLB, the hardware VHPT walker and the\n"
+          "exact vTLB/VHPT code paths of KVM/ia64 (arch/ia64/kvm/vtlb.c).\n"
+          "\n"
+          "Commands:\n"
+          "  replay FILE.vtr   replay a vtrace file through the functional model; print counters\n"
+          "                    or, with --dump-state, the VMM and machine TLB state\n"
+          "  help [COMMAND]    show this help, or the help of COMMAND\n"
+          "\n"
+          "Options:\n"
+          "  -h, --help        show this help\n"
+          "  --version         print the version\n"
+          "\n"
+          "Exit status: 0 success, 1 runtime failure (I/O, memory), 2 bad input or usage.\n"
+          "Run 'vhptsim COMMAND --help' for a command's options. Formats: docs/vtrace.md,\n"
+          "docs/state-dump.md, docs/stats.md.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("vhptsim %s\n", VHPTSIM_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        if (argc < 3) {
+            usage(stdout);
+            return EXIT_OK;
+        }
+        char help_flag[] = "--help";
+        char *sub_argv[] = {argv[2], help_flag, NULL};
+        if (strcmp(argv[2], "replay") == 0)
+            return cmd_replay(2, sub_argv);
+        cli_error("unknown command '%s' (try 'vhptsim --help')", argv[2]);
+        return EXIT_USAGE;
+    }
+    if (strcmp(cmd, "replay") == 0)
+        return cmd_replay(argc - 1, argv + 1);
+    cli_error("unknown command '%s' (try 'vhptsim --help')", cmd);
+    return EXIT_USAGE;
+}

@@ -20,9 +20,14 @@ void mtlb_free(struct mtlb *t)
     t->tc = NULL;
 }
 
+/*
+ * IA-64 tags a translation with its region id and VPN only: the region number (va bits 63..61)
+ * just chooses which rr supplies the rid (SDM vol. 2, 4.1.1.4). KVM's remote ptc.ga relies on
+ * it, purging another region's entries through rr0. So compare offsets, not whole addresses.
+ */
 static int entry_matches(const struct mtlb_entry *e, uint64_t va, uint64_t rid)
 {
-    return e->valid && (va & e->mask) == e->va && e->rid == rid;
+    return e->valid && ((va ^ e->va) & e->mask & IA64_REGION_OFFSET_MASK) == 0 && e->rid == rid;
 }
 
 static const struct mtlb_entry *find(const struct mtlb *t, uint64_t va, uint64_t rid, uint32_t *tc_index)
@@ -71,14 +76,16 @@ static void fill(struct mtlb_entry *e, uint64_t va, uint64_t rid, unsigned ps, u
     e->valid = 1;
 }
 
+/* [start, end_incl] are region offsets (see entry_matches) */
 static int overlaps(const struct mtlb_entry *e, uint64_t start, uint64_t end_incl, uint64_t rid)
 {
-    return e->valid && e->rid == rid && e->va <= end_incl && start <= e->va + ~e->mask;
+    const uint64_t e_start = ia64_region_offset(e->va);
+    return e->valid && e->rid == rid && e_start <= end_incl && start <= e_start + ~e->mask;
 }
 
 uint32_t mtlb_purge(struct mtlb *t, uint64_t va, unsigned ps, uint64_t rid)
 {
-    const uint64_t start = ia64_page_align(va, ps);
+    const uint64_t start = ia64_region_offset(ia64_page_align(va, ps));
     const uint64_t end_incl = start + ia64_psize(ps) - 1;
     uint32_t n = 0;
     for (uint32_t i = 0; i < t->ntc; i++) {

@@ -2,7 +2,8 @@
  * mtlb.h - one side (I or D) of the machine TLB: translation registers pinned outside
  * replacement, and a fully associative translation cache with LRU replacement.
  *
- * Entries are tagged by region id and hold any IA-64 page size. This is the functional TLB the
+ * Entries are tagged by region id and virtual page number (the region number only selects the
+ * rr that supplies the rid) and hold any IA-64 page size. This is the functional TLB the
  * VMM's itc / ptc.l / ptc.e land in; levels, set-associativity and other replacement policies
  * plug in behind the same calls (lookup, insert, purge, purge_all).
  */
@@ -14,7 +15,7 @@
 #define MTLB_NTRS 8 /* machine TRs per side */
 
 struct mtlb_entry {
-    uint64_t va;   /* virtual address aligned down to the page */
+    uint64_t va;   /* virtual address aligned down to the page (matching ignores its region bits) */
     uint64_t mask; /* ~(2^ps - 1) */
     uint64_t rid;
     uint64_t pte;  /* machine page_flags; ppn bits below the page size cleared */

@@ -11,14 +11,14 @@ struct emitter {
 
 static void emit(const struct emitter *e, const char *name, uint64_t value)
 {
-    char full[160];
+    char full[256];
     snprintf(full, sizeof full, "%s.%s", e->prefix, name);
     e->fn(e->ctx, full, value);
 }
 
 static void emit2(const struct emitter *e, const char *a, const char *b, uint64_t value)
 {
-    char name[128];
+    char name[192];
     snprintf(name, sizeof name, "%s.%s", a, b);
     emit(e, name, value);
 }
@@ -40,7 +40,7 @@ static const enum vmm_op state_ops[] = {VMM_OP_MOV_RR, VMM_OP_MOV_PTA, VMM_OP_SE
 static void emit_op(const struct emitter *e, const char *group, const struct vmm_stats *s, enum vmm_op op, int purge)
 {
     const struct vmm_op_stats *o = &s->op[op];
-    char base[96];
+    char base[128];
     snprintf(base, sizeof base, "vmm.%s.%s", group, vmm_op_name(op));
     emit2(e, base, "count", o->count);
     emit2(e, base, "entries", vmm_work_entries_touched(&o->work));

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../model/ia64/ia64_arch.h"
 #include "vtrace.h"
@@ -28,6 +29,7 @@ struct vtrace_reader {
     unsigned vcpus;
     unsigned default_cpu;
     bool seen_event;
+    bool seen_vcpus;
     char err[ERR_LEN];
 };
 
@@ -74,6 +76,12 @@ struct vtrace_reader *vtrace_open(const char *path, char *err, size_t errlen)
     FILE *f = is_stdin ? stdin : fopen(path, "r");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (!is_stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: cannot open: is a directory", path);
+        fclose(f);
         return NULL;
     }
     struct vtrace_reader *r = vtrace_open_stream(f, is_stdin ? "<stdin>" : path, err, errlen);
@@ -133,14 +141,17 @@ static int tokenize(struct vtrace_reader *r, char *line, struct token *tok)
     }
 }
 
+enum num_status { NUM_OK = 0, NUM_SYNTAX, NUM_OVERFLOW };
+
 /* Parses a decimal or 0x-hex number that must use the whole string. */
-static bool parse_u64(const char *s, uint64_t *out)
+static enum num_status parse_num(const char *s, uint64_t *out)
 {
     uint64_t v = 0;
+    bool overflow = false;
     if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
         s += 2;
         if (!*s)
-            return false;
+            return NUM_SYNTAX;
         for (; *s; s++) {
             unsigned d;
             if (*s >= '0' && *s <= '9')
@@ -150,25 +161,38 @@ static bool parse_u64(const char *s, uint64_t *out)
             else if (*s >= 'A' && *s <= 'F')
                 d = (unsigned)(*s - 'A' + 10);
             else
-                return false;
+                return NUM_SYNTAX;
             if (v >> 60)
-                return false;
+                overflow = true;
             v = (v << 4) | d;
         }
     } else {
         if (!*s)
-            return false;
+            return NUM_SYNTAX;
         for (; *s; s++) {
             if (*s < '0' || *s > '9')
-                return false;
+                return NUM_SYNTAX;
             const unsigned d = (unsigned)(*s - '0');
             if (v > (UINT64_MAX - d) / 10)
-                return false;
+                overflow = true;
             v = v * 10 + d;
         }
     }
+    if (overflow)
+        return NUM_OVERFLOW;
     *out = v;
-    return true;
+    return NUM_OK;
+}
+
+static bool parse_u64(const char *s, uint64_t *out) { return parse_num(s, out) == NUM_OK; }
+
+/* Reports a token that should have been a number: overflow and syntax get their own words. */
+static int bad_number(struct vtrace_reader *r, unsigned col, const char *text, const char *expected)
+{
+    uint64_t ignored;
+    if (parse_num(text, &ignored) == NUM_OVERFLOW)
+        return fail(r, col, "number '%s' does not fit in 64 bits", text);
+    return fail(r, col, "%s, got '%s'", expected, text);
 }
 
 /* ---- the argument list of one event ----------------------------------------------------------- */
@@ -190,8 +214,11 @@ static int pos_u64(struct args *a, int i, const char *what, uint64_t *out)
             continue;
         if (seen++ == i) {
             a->used[k] = true;
-            if (!parse_u64(a->tok[k].text, out))
-                return fail(a->r, a->tok[k].col, "expected %s (a number), got '%s'", what, a->tok[k].text);
+            if (!parse_u64(a->tok[k].text, out)) {
+                char expected[96];
+                snprintf(expected, sizeof expected, "expected %s (a number)", what);
+                return bad_number(a->r, a->tok[k].col, a->tok[k].text, expected);
+            }
             return 1;
         }
     }
@@ -216,8 +243,11 @@ static int field_u64(struct args *a, const char *name, uint64_t *out)
         if (found)
             return fail(a->r, a->tok[k].col, "field '%s' given twice", name);
         a->used[k] = true;
-        if (!parse_u64(a->tok[k].value, out))
-            return fail(a->r, a->tok[k].col, "expected a number after '%s=', got '%s'", name, a->tok[k].value);
+        if (!parse_u64(a->tok[k].value, out)) {
+            char expected[96];
+            snprintf(expected, sizeof expected, "expected a number after '%s='", name);
+            return bad_number(a->r, a->tok[k].col, a->tok[k].value, expected);
+        }
         found = 1;
     }
     return found;
@@ -378,13 +408,13 @@ static int parse_rr(struct args *a, struct guest_event *ev)
     return 0;
 }
 
-static int check_pta(struct args *a, unsigned col, uint64_t pta)
+static int check_pta(struct args *a, unsigned size_col, unsigned base_col, uint64_t pta)
 {
     const unsigned size = ia64_pta_size(pta);
     if (size < 15 || size > 61)
-        return fail(a->r, col, "PTA size %u is not 15..61", size);
+        return fail(a->r, size_col, "PTA size %u is not 15..61", size);
     if (ia64_pta_base_addr(pta) & ((UINT64_C(1) << size) - 1))
-        return fail(a->r, col, "PTA base 0x%llx is not aligned to the table size 2^%u",
+        return fail(a->r, base_col, "PTA base 0x%llx is not aligned to the table size 2^%u",
                     (unsigned long long)ia64_pta_base_addr(pta), size);
     return 0;
 }
@@ -399,7 +429,7 @@ static int parse_pta(struct args *a, struct guest_event *ev)
         if (value & PTA_RESERVED_MASK)
             return fail(a->r, pos_col(a, 0), "PTA value 0x%llx sets reserved bits (1 or 9..14)",
                         (unsigned long long)value);
-        if (ia64_pta_ve(value) && check_pta(a, pos_col(a, 0), value) < 0)
+        if (ia64_pta_ve(value) && check_pta(a, pos_col(a, 0), pos_col(a, 0), value) < 0)
             return -1;
         ev->op0 = value;
         return 0;
@@ -417,7 +447,7 @@ static int parse_pta(struct args *a, struct guest_event *ev)
         return fail(a->r, field_col(a, "base"), "PTA base 0x%llx is not a multiple of 32 KiB",
                     (unsigned long long)base);
     ev->op0 = ia64_pta_make(base, (unsigned)size, (unsigned)vf, (unsigned)ve);
-    return check_pta(a, field_col(a, "size"), ev->op0);
+    return check_pta(a, field_col(a, "size"), field_col(a, "base"), ev->op0);
 }
 
 static int parse_psr(struct args *a, struct guest_event *ev)
@@ -475,7 +505,7 @@ static int parse_event(struct vtrace_reader *r, const struct token *kw, const st
         ev->kind = k[4] == 'i' ? GE_ITC_I : GE_ITC_D;
         rc = need_pos(&a, 0, "an address", &ev->va) < 0 ? -1 : parse_insert_fields(&a, ev);
     } else if (strcmp(k, "itr.i") == 0 || strcmp(k, "itr.d") == 0) {
-        uint64_t slot;
+        uint64_t slot = 0;
         ev->kind = k[4] == 'i' ? GE_ITR_I : GE_ITR_D;
         rc = need_pos(&a, 0, "a TR slot", &slot);
         if (rc >= 0 && slot > 7)
@@ -559,10 +589,13 @@ int vtrace_next(struct vtrace_reader *r, struct guest_event *ev)
             uint64_t v;
             if (r->seen_event)
                 return fail(r, kw->col, "'vcpus' must come before the first event");
+            if (r->seen_vcpus)
+                return fail(r, kw->col, "'vcpus' given twice");
             if (n != 2 || tok[1].value || !parse_u64(tok[1].text, &v) || v < 1 || v > VTRACE_MAX_VCPUS)
                 return fail(r, n > 1 ? tok[1].col : kw->col, "'vcpus' needs a count from 1 to %d",
                             VTRACE_MAX_VCPUS);
             r->vcpus = (unsigned)v;
+            r->seen_vcpus = true;
             continue;
         }
         unsigned cpu = r->default_cpu;

@@ -1,7 +1,9 @@
 /* cmd_replay.c - `vhptsim replay FILE.vtr`: functional replay, counters, state dump. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../model/platform/counters.h"
@@ -28,12 +30,28 @@ static void replay_usage(FILE *out)
           "  --vtlb-size BYTES     vTLB hash size: a power of two, 32K..1G (default 128K)\n"
           "  --vhpt-size BYTES     machine VHPT size: a power of two, 32K..1G (default 256K)\n"
           "  --page-shift N        host PAGE_SHIFT, an IA-64 page size (default 14 = 16 KiB)\n"
-          "  --itc-entries N       machine instruction TC entries (default 128)\n"
-          "  --dtc-entries N       machine data TC entries (default 128)\n"
+          "  --itc-entries N       machine instruction L2 TLB entries (default 128)\n"
+          "  --dtc-entries N       machine data L2 TLB entries (default 128)\n"
           "  --ptce-count A,B      PAL ptc.e loop counts (default 1,1)\n"
           "  --p2m-offset ADDR     machine address of guest-physical 0 (default 0x1000000000)\n"
           "  --guest-mem BYTES     guest memory the dirty bitmap covers (default 4G)\n"
           "  --hash NAME           machine walker hash: ski (default)\n"
+          "\n"
+          "Machine TLB levels (Itanium 2 defaults, docs/machine-tlb.md):\n"
+          "  --itlb-l1 SPEC        instruction L1 TLB (default 32:full:lru:12)\n"
+          "  --itlb-l2 SPEC        instruction L2 TLB (default 128:full:lru:all)\n"
+          "  --dtlb-l1 SPEC        data L1 TLB (default 32:full:lru:12)\n"
+          "  --dtlb-l2 SPEC        data L2 TLB (default 128:full:lru:all)\n"
+          "                        SPEC is ENTRIES[:WAYS[:POLICY[:PAGES]]]; omitted fields keep\n"
+          "                        their default. WAYS: a count or 'full' (fully associative);\n"
+          "                        POLICY: lru, nru or random; PAGES: 'all' (every page size,\n"
+          "                        fully associative only) or the one page size held, as log2\n"
+          "                        bytes (12 = 4 KiB; larger pages are held as pieces of it).\n"
+          "                        An L1 of 0 entries is absent. The dump lists the L2 level.\n"
+          "  --tlb-seed N          seed of random replacement (default 1)\n"
+          "  --walker-hit P1,P2,P3 probabilities that the L1, L2, L3 cache serves the walker's\n"
+          "                        VHPT read; memory serves the rest (default 0,1,0)\n"
+          "  --walker-seed N       seed of the walker's level draws (default 1)\n"
           "\n"
           "  -h, --help            show this help\n"
           "\n"
@@ -54,6 +72,13 @@ enum {
     OPT_P2M,
     OPT_GUEST_MEM,
     OPT_HASH,
+    OPT_ITLB_L1,
+    OPT_ITLB_L2,
+    OPT_DTLB_L1,
+    OPT_DTLB_L2,
+    OPT_TLB_SEED,
+    OPT_WALKER_HIT,
+    OPT_WALKER_SEED,
 };
 
 static const struct option replay_options[] = {
@@ -68,6 +93,13 @@ static const struct option replay_options[] = {
     {"p2m-offset", required_argument, NULL, OPT_P2M},
     {"guest-mem", required_argument, NULL, OPT_GUEST_MEM},
     {"hash", required_argument, NULL, OPT_HASH},
+    {"itlb-l1", required_argument, NULL, OPT_ITLB_L1},
+    {"itlb-l2", required_argument, NULL, OPT_ITLB_L2},
+    {"dtlb-l1", required_argument, NULL, OPT_DTLB_L1},
+    {"dtlb-l2", required_argument, NULL, OPT_DTLB_L2},
+    {"tlb-seed", required_argument, NULL, OPT_TLB_SEED},
+    {"walker-hit", required_argument, NULL, OPT_WALKER_HIT},
+    {"walker-seed", required_argument, NULL, OPT_WALKER_SEED},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -117,6 +149,89 @@ bad:
     return -1;
 }
 
+/* ENTRIES[:WAYS[:POLICY[:PAGES]]] into *lp; omitted fields are left as they are. */
+static int parse_level(const char *opt, const char *arg, struct tlb_level_params *lp)
+{
+    char buf[128];
+    if (strlen(arg) >= sizeof buf) {
+        cli_error("%s: '%s' is too long for ENTRIES[:WAYS[:POLICY[:PAGES]]]", opt, arg);
+        return -1;
+    }
+    strcpy(buf, arg);
+    char *field[5];
+    unsigned nfield = 0;
+    for (char *f = buf;; ) {
+        if (nfield == 4) {
+            cli_error("%s: '%s' has more than four fields (ENTRIES[:WAYS[:POLICY[:PAGES]]])", opt, arg);
+            return -1;
+        }
+        field[nfield++] = f;
+        char *colon = strchr(f, ':');
+        if (!colon)
+            break;
+        *colon = '\0';
+        f = colon + 1;
+    }
+    struct tlb_level_params p = *lp;
+    uint64_t v;
+    if (cli_parse_u64(field[0], &v) != 0 || v > TLB_LEVEL_MAX_ENTRIES) {
+        cli_error("%s: entries '%s' is not a count from 0 to %u", opt, field[0], TLB_LEVEL_MAX_ENTRIES);
+        return -1;
+    }
+    p.entries = (uint32_t)v;
+    if (nfield > 1) {
+        if (strcmp(field[1], "full") == 0) {
+            p.ways = 0;
+        } else if (cli_parse_u64(field[1], &v) != 0 || v > TLB_LEVEL_MAX_ENTRIES) {
+            cli_error("%s: ways '%s' is neither a count nor 'full'", opt, field[1]);
+            return -1;
+        } else {
+            p.ways = (uint32_t)v;
+        }
+    }
+    if (nfield > 2 && tlb_policy_parse(field[2], &p.policy) != 0) {
+        cli_error("%s: unknown replacement policy '%s' (known: lru, nru, random)", opt, field[2]);
+        return -1;
+    }
+    if (nfield > 3) {
+        if (strcmp(field[3], "all") == 0) {
+            p.ps = 0;
+        } else if (cli_parse_u64(field[3], &v) != 0 || v > 63 || !ia64_page_size_valid(v)) {
+            cli_error("%s: pages '%s' is neither 'all' nor an IA-64 page size (12,13,14,16,18,20,22,24,26,28,32)",
+                      opt, field[3]);
+            return -1;
+        } else {
+            p.ps = (uint8_t)v;
+        }
+    }
+    *lp = p;
+    return 0;
+}
+
+/* P1,P2,P3: three probabilities. */
+static int parse_walker_hit(const char *arg, struct walker_latency_params *w)
+{
+    double p[3];
+    const char *s = arg;
+    for (unsigned i = 0; i < 3; i++) {
+        char *end;
+        errno = 0;
+        p[i] = strtod(s, &end);
+        if (end == s || errno != 0 || !(p[i] >= 0.0 && p[i] <= 1.0) || *end != (i < 2 ? ',' : '\0')) {
+            cli_error("--walker-hit: expected three probabilities from 0 to 1 'P1,P2,P3', got '%s'", arg);
+            return -1;
+        }
+        s = end + 1;
+    }
+    if (p[0] + p[1] + p[2] > 1.0 + 1e-9) {
+        cli_error("--walker-hit: the probabilities of L1, L2 and L3 add up to more than 1 in '%s'", arg);
+        return -1;
+    }
+    for (unsigned i = 0; i < 3; i++)
+        w->hit[i] = p[i];
+    return 0;
+}
+
 static int parse_options(int argc, char **argv, struct platform_params *pp, bool *dump, bool *counters)
 {
     int c;
@@ -149,13 +264,45 @@ static int parse_options(int argc, char **argv, struct platform_params *pp, bool
             }
             pp->vmm.page_shift = (unsigned)v;
             break;
-        case OPT_ITC:
-            if (count_arg("--itc-entries", optarg, &pp->machine.itc_entries) != 0)
+        case OPT_ITC: /* alias of the L2 size */
+            if (count_arg("--itc-entries", optarg, &pp->machine.itlb.l2.entries) != 0)
                 return -1;
             break;
         case OPT_DTC:
-            if (count_arg("--dtc-entries", optarg, &pp->machine.dtc_entries) != 0)
+            if (count_arg("--dtc-entries", optarg, &pp->machine.dtlb.l2.entries) != 0)
                 return -1;
+            break;
+        case OPT_ITLB_L1:
+            if (parse_level("--itlb-l1", optarg, &pp->machine.itlb.l1) != 0)
+                return -1;
+            break;
+        case OPT_ITLB_L2:
+            if (parse_level("--itlb-l2", optarg, &pp->machine.itlb.l2) != 0)
+                return -1;
+            break;
+        case OPT_DTLB_L1:
+            if (parse_level("--dtlb-l1", optarg, &pp->machine.dtlb.l1) != 0)
+                return -1;
+            break;
+        case OPT_DTLB_L2:
+            if (parse_level("--dtlb-l2", optarg, &pp->machine.dtlb.l2) != 0)
+                return -1;
+            break;
+        case OPT_TLB_SEED:
+            if (cli_parse_u64(optarg, &pp->machine.tlb_seed) != 0) {
+                cli_error("--tlb-seed: '%s' is not a number", optarg);
+                return -1;
+            }
+            break;
+        case OPT_WALKER_HIT:
+            if (parse_walker_hit(optarg, &pp->machine.walker) != 0)
+                return -1;
+            break;
+        case OPT_WALKER_SEED:
+            if (cli_parse_u64(optarg, &pp->machine.walker.seed) != 0) {
+                cli_error("--walker-seed: '%s' is not a number", optarg);
+                return -1;
+            }
             break;
         case OPT_PTCE:
             if (parse_ptce(optarg, &pp->vmm) != 0)

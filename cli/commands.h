@@ -3,5 +3,7 @@
 #define VHPTSIM_COMMANDS_H
 
 int cmd_replay(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 #endif

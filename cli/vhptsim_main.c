@@ -18,8 +18,13 @@ static void usage(FILE *out)
           "exact vTLB/VHPT code paths of KVM/ia64 (arch/ia64/kvm/vtlb.c).\n"
           "\n"
           "Commands:\n"
+          "  run FILE.yaml     run one experiment on the timed SystemC platform; write the\n"
+          "                    resolved config, stats.yaml/.csv and timeseries.csv (docs/config.md)\n"
           "  replay FILE.vtr   replay a vtrace file through the functional model; print counters\n"
           "                    or, with --dump-state, the VMM and machine TLB state\n"
+          "  trace info FILE   Ski or vtrace trace statistics: records, instructions, data\n"
+          "                    references, distinct pages, regions\n"
+          "  trace convert IN OUT  convert Ski <-> vtrace traces\n"
           "  help [COMMAND]    show this help, or the help of COMMAND\n"
           "\n"
           "Options:\n"
@@ -56,11 +61,19 @@ int main(int argc, char **argv)
         char *sub_argv[] = {argv[2], help_flag, NULL};
         if (strcmp(argv[2], "replay") == 0)
             return cmd_replay(2, sub_argv);
+        if (strcmp(argv[2], "run") == 0)
+            return cmd_run(2, sub_argv);
+        if (strcmp(argv[2], "trace") == 0)
+            return cmd_trace(2, sub_argv);
         cli_error("unknown command '%s' (try 'vhptsim --help')", argv[2]);
         return EXIT_USAGE;
     }
     if (strcmp(cmd, "replay") == 0)
         return cmd_replay(argc - 1, argv + 1);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "trace") == 0)
+        return cmd_trace(argc - 1, argv + 1);
     cli_error("unknown command '%s' (try 'vhptsim --help')", cmd);
     return EXIT_USAGE;
 }

@@ -69,7 +69,11 @@ struct guest_event {
     uint16_t reserved;
 };
 
+#ifdef __cplusplus
+static_assert(sizeof(struct guest_event) == 32, "guest_event is a fixed 32-byte record");
+#else
 _Static_assert(sizeof(struct guest_event) == 32, "guest_event is a fixed 32-byte record");
+#endif
 
 static inline int guest_event_is_reference(enum guest_event_kind k) { return k <= GE_LFETCH; }
 

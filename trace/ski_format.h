@@ -144,6 +144,23 @@ enum ski_doffset_kind {
 
 static inline unsigned ski_dkind_index(unsigned kind) { return kind == SKI_D_UNKNOWN ? 7u : kind; }
 
+/* DOFFSET sizes: 1, 2, 4, 8, 10, 16 bytes (ldfe reports 16, stfe 10), or 0xff = unknown. */
+#define SKI_NSIZES 6
+#define SKI_SIZE_UNKNOWN 0xffu
+/* Index of a size in {1, 2, 4, 8, 10, 16}, or -1. */
+static inline int ski_size_index(unsigned size)
+{
+    switch (size) {
+    case 1: return 0;
+    case 2: return 1;
+    case 4: return 2;
+    case 8: return 3;
+    case 10: return 4;
+    case 16: return 5;
+    default: return -1;
+    }
+}
+
 /* ---- unaligned little-endian field access (the files are LE; so is every host we build on,
  *      but the helpers assemble bytes so the code does not depend on it) ------------------ */
 

@@ -7,7 +7,9 @@
  *
  * Events produced (struct guest_event, cpu = the CAPSULE's processor number):
  *   IFETCH     one per executed bundle (default) or one per instruction (SKI_IFETCH_INSN);
- *              va = bundle address, size 16
+ *              va = bundle address, size 16. A CAPSULE enters a bundle when its slot is not
+ *              greater than the previous CAPSULE's (address + 16), when an IOFFSET follows it
+ *              (the IOFFSET's address), or when its processor differs from the previous one's.
  *   LOAD       DOFFSET read; also flush (6) and unknown (0xff) kinds
  *   STORE      DOFFSET write, and semaphore (cmpxchg/xchg/fetchadd: one record, one STORE)
  *   LFETCH     DOFFSET lfetch
@@ -47,10 +49,9 @@ struct ski_header {
     uint16_t record_len[256];
 };
 
-/* Sizes a DOFFSET may report, in the order of ski_stats.dref_size's second index. */
-#define SKI_NSIZES 6
+/* Sizes a DOFFSET may report, in the order of ski_stats.dref_size's second index
+ * (ski_size_index()); index SKI_NSIZES counts size 0xff (unknown). */
 extern const uint8_t ski_sizes[SKI_NSIZES]; /* 1, 2, 4, 8, 10, 16 */
-int ski_size_index(unsigned size);          /* -1 if not one of ski_sizes */
 
 struct ski_stats {
     uint64_t bytes;               /* bytes consumed so far (header, strings, records) */
@@ -58,11 +59,13 @@ struct ski_stats {
     uint64_t by_type[256];        /* records read by type */
     uint64_t instructions;        /* CAPSULE records */
     uint64_t pred_false;          /* CAPSULEs whose qualifying predicate was 0 */
-    uint64_t bundle_starts;       /* capsules that start a new bundle (slot <= previous slot) */
+    uint64_t bundle_starts;       /* capsules with slot <= the previous capsule's (README's rule) */
+    uint64_t bundles_entered;     /* capsules that start a bundle, get an IOFFSET or change the
+                                     processor (= IFETCHes in SKI_IFETCH_BUNDLE mode) */
     uint64_t redirects;           /* IOFFSETs that followed a capsule */
     uint64_t untraced;            /* sum of VIRT_CYCLE counts */
     uint64_t dref_kind[SKI_D_KINDS];             /* DOFFSETs by kind (index 7 = 0xff) */
-    uint64_t dref_size[SKI_D_KINDS][SKI_NSIZES]; /* ... and size */
+    uint64_t dref_size[SKI_D_KINDS][SKI_NSIZES + 1]; /* ... and size */
     uint64_t events;              /* events returned */
 };
 
@@ -85,6 +88,8 @@ void ski_close(struct ski_reader *r);
  * or -1 every further call returns the same. */
 int ski_next(struct ski_reader *r, struct guest_event *ev);
 const char *ski_reader_error(const struct ski_reader *r);
+/* Nonzero if the error was a failed read (an I/O failure, not a bad file). */
+int ski_reader_io_error(const struct ski_reader *r);
 
 const struct ski_header *ski_reader_header(const struct ski_reader *r);
 /* A header string (host, tool name, ...) or NULL if absent or not inside the string block. */

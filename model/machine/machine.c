@@ -3,24 +3,75 @@
 
 #include <string.h>
 
+#include "tlb_rng.h"
+
 void machine_params_default(struct machine_params *p)
 {
-    p->itc_entries = MACHINE_DEFAULT_TC_ENTRIES;
-    p->dtc_entries = MACHINE_DEFAULT_TC_ENTRIES;
+    mtlb_params_default(&p->itlb);
+    mtlb_params_default(&p->dtlb);
+    p->tlb_seed = 1;
+    walker_latency_params_default(&p->walker);
     p->hash = IA64_LVHPT_HASH_SKI;
+}
+
+/* "<side> <level>: <problem>" for each side, level and tlb_level_check value */
+#define LEVEL_MESSAGES(name)                                                                          \
+    {                                                                                                 \
+        NULL, name ": too many entries (at most 1048576)",                                            \
+            name ": the ways must divide the entries into a power-of-two number of sets",             \
+            name ": the page size must be 'all' or an IA-64 page size (12,13,14,16,18,20,22,24,26,28,32)", \
+            name ": a set-associative level must hold a single page size (only a fully associative "  \
+                 "level may hold every page size)",                                                   \
+            name ": unknown replacement policy",                                                      \
+    }
+static const char *const level_messages[2][2][TLB_LEVEL_BAD_POLICY + 1] = {
+    {LEVEL_MESSAGES("itlb l1"), LEVEL_MESSAGES("itlb l2")},
+    {LEVEL_MESSAGES("dtlb l1"), LEVEL_MESSAGES("dtlb l2")},
+};
+
+static const char *side_check(const struct mtlb_params *p, unsigned side)
+{
+    const enum tlb_level_check c1 = tlb_level_params_check(&p->l1);
+    if (c1 != TLB_LEVEL_OK)
+        return level_messages[side][0][c1];
+    const enum tlb_level_check c2 = tlb_level_params_check(&p->l2);
+    if (c2 != TLB_LEVEL_OK)
+        return level_messages[side][1][c2];
+    if (p->l2.entries < 1)
+        return side ? "dtlb l2: needs at least one entry" : "itlb l2: needs at least one entry";
+    if (p->ntr > MTLB_MAX_TRS)
+        return side ? "dtlb: at most 64 translation registers" : "itlb: at most 64 translation registers";
+    return NULL;
+}
+
+const char *machine_params_check(const struct machine_params *p)
+{
+    const char *bad = side_check(&p->itlb, 0);
+    if (!bad)
+        bad = side_check(&p->dtlb, 1);
+    if (!bad)
+        bad = walker_latency_params_check(&p->walker);
+    return bad;
 }
 
 int machine_init(struct machine *m, const struct machine_params *p, struct phys_mem *mem)
 {
     memset(m, 0, sizeof *m);
+    if (machine_params_check(p))
+        return -1;
     m->params = *p;
     m->mem = mem;
-    if (mtlb_init(&m->itlb, p->itc_entries) != 0)
+    struct mtlb_params side = p->itlb;
+    side.seed = tlb_rng_stream_seed(p->tlb_seed, 1);
+    if (mtlb_init_params(&m->itlb, &side) != 0)
         return -1;
-    if (mtlb_init(&m->dtlb, p->dtc_entries) != 0) {
+    side = p->dtlb;
+    side.seed = tlb_rng_stream_seed(p->tlb_seed, 2);
+    if (mtlb_init_params(&m->dtlb, &side) != 0) {
         mtlb_free(&m->itlb);
         return -1;
     }
+    walker_latency_init(&m->walker_lat, &p->walker);
     return 0;
 }
 
@@ -40,15 +91,23 @@ static uint64_t m_ttag(const struct machine *m, uint64_t va)
     return ia64_lvhpt_ttag(m->params.hash, m->rr[ia64_region(va)], va);
 }
 
-enum walk_result machine_walk(struct machine *m, enum vmm_tlb_side side, uint64_t va,
-                              const struct mtlb_entry **entry)
+enum walk_result machine_walk_mem(struct machine *m, enum vmm_tlb_side side, uint64_t va,
+                                  const struct mtlb_entry **entry, enum walker_mem_level *mem)
 {
     m->walker.walks++;
     *entry = NULL;
+    *mem = WALKER_MEM_NONE;
     /* the VMM runs the guest with psr.dt/it/ic on, so the rr and PTA ve bits decide */
     const uint64_t rr = m->rr[ia64_region(va)];
+    if (!ia64_rr_ve(rr) || !ia64_pta_ve(m->pta)) {
+        m->walker.misses++;
+        return WALK_MISS;
+    }
+    /* an enabled walker reads the entry at thash(va), whatever it holds */
+    *mem = walker_latency_draw(&m->walker_lat);
+    m->walker.mem[*mem]++;
     const uint64_t addr = m_thash(m, va);
-    if (!ia64_rr_ve(rr) || !ia64_pta_ve(m->pta) || !m->vhpt_mem || !thash_table_contains(m->vhpt_mem, addr)) {
+    if (!m->vhpt_mem || !thash_table_contains(m->vhpt_mem, addr)) {
         m->walker.misses++;
         return WALK_MISS;
     }

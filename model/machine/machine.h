@@ -14,22 +14,28 @@
 #include "../vmm/vmm_machine.h"
 #include "mtlb.h"
 #include "phys_mem.h"
+#include "walker_latency.h"
 
-#define MACHINE_DEFAULT_TC_ENTRIES 128 /* Itanium 2 L2 DTLB / ITLB: 128 entries, fully associative */
+#define MACHINE_DEFAULT_TC_ENTRIES 128 /* L2 ITLB / DTLB entries (docs/machine-tlb.md) */
 
 struct machine_params {
-    uint32_t itc_entries; /* I-side translation cache entries */
-    uint32_t dtc_entries; /* D-side translation cache entries */
+    struct mtlb_params itlb, dtlb; /* their seeds are ignored: tlb_seed seeds both sides */
+    uint64_t tlb_seed;             /* random replacement: I side stream 1, D side stream 2 */
+    struct walker_latency_params walker;
     enum ia64_lvhpt_hash_kind hash;
 };
 
+/* Itanium 2 TLB levels (mtlb_params_default), walker served by L2, seeds 1, Ski hash. */
 void machine_params_default(struct machine_params *p);
+/* NULL, or a static message naming the impossible parameter (side and level included). */
+const char *machine_params_check(const struct machine_params *p);
 
 struct walker_stats {
     uint64_t walks;       /* TLB misses the walker searched the VHPT for */
     uint64_t hits;        /* tag matched: entry inserted into the TLB */
     uint64_t misses;      /* tag mismatch (or walker disabled): VHPT miss to the VMM */
     uint64_t not_present; /* hit an entry with p = 0 */
+    uint64_t mem[WALKER_MEM_LEVELS]; /* VHPT entry reads served by L1, L2, L3, memory */
 };
 
 struct machine {
@@ -40,6 +46,7 @@ struct machine {
     struct mtlb itlb, dtlb;
     struct phys_mem *mem; /* machine memory, shared by the machines of one host */
     struct walker_stats walker;
+    struct walker_latency walker_lat;
     uint64_t ptc_l_count, ptc_e_count, itc_count;
 };
 
@@ -56,20 +63,36 @@ static inline uint64_t machine_rid(const struct machine *m, uint64_t va)
     return ia64_rr_rid(m->rr[ia64_region(va)]);
 }
 
-/* A machine TLB lookup for a guest reference (counts the hit or miss). */
+/* A machine TLB lookup for a guest reference (counts the hit or miss); *hit: which level. */
+static inline const struct mtlb_entry *machine_tlb_lookup_level(struct machine *m, enum vmm_tlb_side side,
+                                                                uint64_t va, enum mtlb_hit *hit)
+{
+    return mtlb_lookup_level(machine_tlb(m, side), va, machine_rid(m, va), hit);
+}
+
 static inline const struct mtlb_entry *machine_tlb_lookup(struct machine *m, enum vmm_tlb_side side, uint64_t va)
 {
-    return mtlb_lookup(machine_tlb(m, side), va, machine_rid(m, va));
+    enum mtlb_hit hit;
+    return machine_tlb_lookup_level(m, side, va, &hit);
 }
 
 enum walk_result { WALK_HIT = 0, WALK_MISS };
 
 /*
  * The hardware VHPT walker after a TLB miss on `side`: hashes va with the machine rr and PTA,
- * and on a tag match inserts the entry into that side's TLB. *entry gets the inserted entry.
+ * reads the VHPT entry (when the rr and PTA enable the walker: *mem gets the memory level that
+ * served the read, drawn by walker_latency.h, else WALKER_MEM_NONE), and on a tag match
+ * inserts the entry into that side's TLB. *entry gets the inserted entry.
  */
-enum walk_result machine_walk(struct machine *m, enum vmm_tlb_side side, uint64_t va,
-                              const struct mtlb_entry **entry);
+enum walk_result machine_walk_mem(struct machine *m, enum vmm_tlb_side side, uint64_t va,
+                                  const struct mtlb_entry **entry, enum walker_mem_level *mem);
+
+static inline enum walk_result machine_walk(struct machine *m, enum vmm_tlb_side side, uint64_t va,
+                                            const struct mtlb_entry **entry)
+{
+    enum walker_mem_level mem;
+    return machine_walk_mem(m, side, va, entry, &mem);
+}
 
 /* Machine physical address of va through a TLB entry. */
 static inline uint64_t machine_paddr(const struct mtlb_entry *e, uint64_t va)

@@ -1,137 +1,138 @@
 /* mtlb.c - see mtlb.h. */
 #include "mtlb.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-#include "../ia64/ia64_arch.h"
+#include "tlb_rng.h"
+
+void mtlb_params_default(struct mtlb_params *p)
+{
+    memset(p, 0, sizeof *p);
+    /* Itanium 2 L1 ITLB / DTLB: 32 entries, fully associative, 4 KiB pages only (larger pages
+     * as 4 KiB pieces). L2 ITLB / DTLB: 128 entries, fully associative, every page size.
+     * Sources and the figures not found (policy, TR count): docs/machine-tlb.md. */
+    p->l1 = (struct tlb_level_params){.entries = 32, .ways = 0, .policy = TLB_POLICY_LRU, .ps = 12};
+    p->l2 = (struct tlb_level_params){.entries = 128, .ways = 0, .policy = TLB_POLICY_LRU, .ps = 0};
+    p->ntr = MTLB_NTRS;
+    p->seed = 1;
+}
+
+int mtlb_init_params(struct mtlb *t, const struct mtlb_params *p)
+{
+    memset(t, 0, sizeof *t);
+    if (p->ntr > MTLB_MAX_TRS)
+        return -1;
+    t->ntr = p->ntr;
+    for (unsigned i = 0; i < MTLB_MAX_TRS; i++)
+        mtlb_entry_clear(&t->tr[i]);
+    if (tlb_level_init(&t->l1, &p->l1, tlb_rng_stream_seed(p->seed, 1)) != 0)
+        return -1;
+    if (tlb_level_init(&t->l2, &p->l2, tlb_rng_stream_seed(p->seed, 2)) != 0) {
+        tlb_level_free(&t->l1);
+        return -1;
+    }
+    return 0;
+}
 
 int mtlb_init(struct mtlb *t, uint32_t tc_entries)
 {
-    memset(t, 0, sizeof *t);
-    t->ntc = tc_entries;
-    t->tc = calloc(tc_entries ? tc_entries : 1, sizeof *t->tc);
-    return t->tc ? 0 : -1;
+    struct mtlb_params p;
+    mtlb_params_default(&p);
+    p.l1.entries = 0;
+    p.l2 = (struct tlb_level_params){.entries = tc_entries, .ways = 0, .policy = TLB_POLICY_LRU, .ps = 0};
+    return mtlb_init_params(t, &p);
 }
 
 void mtlb_free(struct mtlb *t)
 {
-    free(t->tc);
-    t->tc = NULL;
+    tlb_level_free(&t->l1);
+    tlb_level_free(&t->l2);
+}
+
+struct mtlb_stats mtlb_get_stats(const struct mtlb *t)
+{
+    return (struct mtlb_stats){.l1 = t->l1.stats, .l2 = t->l2.stats, .tr_hits = t->tr_hits};
 }
 
 /*
  * IA-64 tags a translation with its region id and VPN only: the region number (va bits 63..61)
  * just chooses which rr supplies the rid (SDM vol. 2, 4.1.1.4). KVM's remote ptc.ga relies on
- * it, purging another region's entries through rr0. So compare offsets, not whole addresses.
+ * it, purging another region's entries through rr0. So mtlb_entry_matches compares offsets,
+ * not whole addresses.
  */
-static int entry_matches(const struct mtlb_entry *e, uint64_t va, uint64_t rid)
+
+/*
+ * L1 fill after an L2 hit on e. A single-size L1 never holds an entry overlapping the new one
+ * (the pieces of one size overlap only when equal, and L1 just missed va). An L1 of every page
+ * size may, if a TR overlaps a TC of L2 (architecturally a machine check): purge such entries
+ * first so that no two L1 entries of a rid overlap (the invariant of tlb_level.h).
+ */
+static void fill_l1(struct mtlb *t, uint64_t va, uint64_t rid, const struct mtlb_entry *e)
 {
-    return e->valid && ((va ^ e->va) & e->mask & IA64_REGION_OFFSET_MASK) == 0 && e->rid == rid;
+    if (t->l1.n == 0)
+        return;
+    if (t->l1.ps == 0)
+        tlb_level_purge(&t->l1, e->va, e->ps, rid);
+    tlb_level_fill(&t->l1, va, rid, e->ps, e->pte);
 }
 
-static const struct mtlb_entry *find(const struct mtlb *t, uint64_t va, uint64_t rid, uint32_t *tc_index)
+const struct mtlb_entry *mtlb_lookup_l2_fill(struct mtlb *t, uint64_t va, uint64_t rid, enum mtlb_hit *hit)
 {
-    for (unsigned i = 0; i < MTLB_NTRS; i++)
-        if (entry_matches(&t->tr[i], va, rid))
-            return &t->tr[i];
-    for (uint32_t i = 0; i < t->ntc; i++) {
-        if (entry_matches(&t->tc[i], va, rid)) {
-            *tc_index = i;
-            return &t->tc[i];
+    if (t->l1.n)
+        t->l1.stats.misses++;
+    struct mtlb_entry *e = mtlb_find_tr(t, va, rid);
+    if (e) {
+        t->tr_hits++;
+    } else {
+        e = tlb_level_find(&t->l2, va, rid);
+        if (!e) {
+            t->l2.stats.misses++;
+            *hit = MTLB_MISS;
+            return NULL;
         }
+        tlb_level_touch(&t->l2, e);
     }
-    return NULL;
+    t->l2.stats.hits++;
+    *hit = MTLB_HIT_L2;
+    fill_l1(t, va, rid, e);
+    return e;
 }
 
 const struct mtlb_entry *mtlb_probe(const struct mtlb *t, uint64_t va, uint64_t rid)
 {
-    uint32_t index;
-    return find(t, va, rid, &index);
-}
-
-const struct mtlb_entry *mtlb_lookup(struct mtlb *t, uint64_t va, uint64_t rid)
-{
-    uint32_t index = UINT32_MAX;
-    const struct mtlb_entry *e = find(t, va, rid, &index);
-    if (!e) {
-        t->stats.misses++;
-        return NULL;
-    }
-    t->stats.hits++;
-    if (index != UINT32_MAX)
-        t->tc[index].stamp = ++t->clock;
+    const struct mtlb_entry *e = tlb_level_find(&t->l1, va, rid);
+    if (!e)
+        e = mtlb_find_tr(t, va, rid);
+    if (!e)
+        e = tlb_level_find(&t->l2, va, rid);
     return e;
-}
-
-static void fill(struct mtlb_entry *e, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
-{
-    e->mask = ~(ia64_psize(ps) - 1);
-    e->va = va & e->mask;
-    e->rid = rid;
-    e->ps = (uint8_t)ps;
-    /* the ppn bits below the page size are not part of the translation */
-    const uint64_t low_ppn = ps > IA64_ARCH_PAGE_SHIFT ? (ia64_psize(ps) - 1) & IA64_PTE_PPN_MASK : 0;
-    e->pte = pte & ~low_ppn;
-    e->valid = 1;
-}
-
-/* [start, end_incl] are region offsets (see entry_matches) */
-static int overlaps(const struct mtlb_entry *e, uint64_t start, uint64_t end_incl, uint64_t rid)
-{
-    const uint64_t e_start = ia64_region_offset(e->va);
-    return e->valid && e->rid == rid && e_start <= end_incl && start <= e_start + ~e->mask;
 }
 
 uint32_t mtlb_purge(struct mtlb *t, uint64_t va, unsigned ps, uint64_t rid)
 {
-    const uint64_t start = ia64_region_offset(ia64_page_align(va, ps));
-    const uint64_t end_incl = start + ia64_psize(ps) - 1;
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < t->ntc; i++) {
-        if (overlaps(&t->tc[i], start, end_incl, rid)) {
-            t->tc[i].valid = 0;
-            n++;
-        }
-    }
-    t->stats.purged += n;
-    return n;
+    tlb_level_purge(&t->l1, va, ps, rid);
+    return tlb_level_purge(&t->l2, va, ps, rid);
 }
 
 uint32_t mtlb_purge_all(struct mtlb *t)
 {
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < t->ntc; i++) {
-        n += t->tc[i].valid;
-        t->tc[i].valid = 0;
-    }
-    t->stats.purged += n;
-    return n;
+    tlb_level_purge_all(&t->l1);
+    return tlb_level_purge_all(&t->l2);
 }
 
-void mtlb_insert(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
+const struct mtlb_entry *mtlb_insert(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
 {
     mtlb_purge(t, va, ps, rid);
-    struct mtlb_entry *victim = NULL;
-    for (uint32_t i = 0; i < t->ntc && !victim; i++)
-        if (!t->tc[i].valid)
-            victim = &t->tc[i];
-    if (!victim) {
-        if (t->ntc == 0)
-            return;
-        victim = &t->tc[0];
-        for (uint32_t i = 1; i < t->ntc; i++)
-            if (t->tc[i].stamp < victim->stamp)
-                victim = &t->tc[i];
-        t->stats.evictions++;
-    }
-    fill(victim, va, rid, ps, pte);
-    victim->stamp = ++t->clock;
-    t->stats.inserts++;
+    const struct mtlb_entry *e2 = tlb_level_fill(&t->l2, va, rid, ps, pte);
+    const struct mtlb_entry *e1 = tlb_level_fill(&t->l1, va, rid, ps, pte);
+    return e2 ? e2 : e1;
 }
 
 void mtlb_insert_tr(struct mtlb *t, unsigned slot, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
 {
-    if (slot < MTLB_NTRS)
-        fill(&t->tr[slot], va, rid, ps, pte);
+    if (slot >= t->ntr)
+        return;
+    mtlb_purge(t, va, ps, rid);
+    mtlb_entry_set(&t->tr[slot], va, rid, ps, pte);
+    t->tr_valid |= UINT64_C(1) << slot;
 }

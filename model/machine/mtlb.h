@@ -1,57 +1,118 @@
 /*
- * mtlb.h - one side (I or D) of the machine TLB: translation registers pinned outside
- * replacement, and a fully associative translation cache with LRU replacement.
+ * mtlb.h - one side (I or D) of the machine TLB: an L1 and an L2 translation-cache level
+ * (tlb_level.h, each with its own size, associativity, page sizes and replacement policy) and
+ * translation registers pinned outside replacement.
  *
  * Entries are tagged by region id and virtual page number (the region number only selects the
- * rr that supplies the rid) and hold any IA-64 page size. This is the functional TLB the
- * VMM's itc / ptc.l / ptc.e land in; levels, set-associativity and other replacement policies
- * plug in behind the same calls (lookup, insert, purge, purge_all).
+ * rr that supplies the rid) and hold any IA-64 page size unless a level is restricted to one.
+ *
+ *   lookup   L1, then the L2 level: the TRs first, then the L2 TCs. A TR hit counts as an L2 hit.
+ *            An L2 hit fills L1 (with the L1-sized fragment containing va when L1 holds a single
+ *            smaller page size, e.g. 4 KiB of a 64 KiB page; not at all if the page is smaller).
+ *   insert   (itc, walker fill) purges the overlapping same-rid TCs of both levels, then fills
+ *            L2 and L1.
+ *   purge    (ptc.l) and purge_all (ptc.e) apply to the TCs of both levels, never to TRs.
+ *   insert_tr pins a translation and purges the overlapping same-rid TCs of both levels, as
+ *            itr does (SDM vol. 3, itr: tlb_must_purge_*tc_entries).
+ *
+ * Defaults, with their sources, are in docs/machine-tlb.md.
  */
 #ifndef VHPTSIM_MTLB_H
 #define VHPTSIM_MTLB_H
 
 #include <stdint.h>
 
-#define MTLB_NTRS 8 /* machine TRs per side */
+#include "tlb_level.h"
 
-struct mtlb_entry {
-    uint64_t va;   /* virtual address aligned down to the page (matching ignores its region bits) */
-    uint64_t mask; /* ~(2^ps - 1) */
-    uint64_t rid;
-    uint64_t pte;  /* machine page_flags; ppn bits below the page size cleared */
-    uint64_t stamp; /* last use, for LRU */
-    uint8_t ps;
-    uint8_t valid;
+#define MTLB_MAX_TRS 64 /* most TRs a side can be given (mtlb_params.ntr) */
+#define MTLB_NTRS 8     /* default TRs per side (docs/machine-tlb.md) */
+
+enum mtlb_hit { MTLB_MISS = 0, MTLB_HIT_L1, MTLB_HIT_L2 };
+
+struct mtlb_params {
+    struct tlb_level_params l1, l2;
+    unsigned ntr;  /* translation registers, 0 .. MTLB_MAX_TRS */
+    uint64_t seed; /* random replacement: L1 uses stream 1, L2 stream 2 of this seed (tlb_rng.h) */
 };
 
 struct mtlb_stats {
-    uint64_t hits, misses;
-    uint64_t inserts, evictions; /* evictions: valid entries replaced to make room */
-    uint64_t purged;             /* entries removed by purges (ptc.l, ptc.e, overlap on insert) */
+    struct tlb_level_stats l1, l2;
+    uint64_t tr_hits; /* of l2.hits, those answered by a TR */
 };
 
 struct mtlb {
-    struct mtlb_entry *tc;
-    uint32_t ntc;
-    struct mtlb_entry tr[MTLB_NTRS];
-    uint64_t clock;
-    struct mtlb_stats stats;
+    struct tlb_level l1, l2;
+    struct mtlb_entry tr[MTLB_MAX_TRS];
+    uint64_t tr_valid; /* bit i: tr[i] valid */
+    unsigned ntr;
+    uint64_t tr_hits;  /* L2 hits answered by a TR */
 };
 
-int mtlb_init(struct mtlb *t, uint32_t tc_entries); /* 0 or -1 (out of memory) */
+/* L1 = Itanium 2's 32-entry 4 KiB fully associative level, L2 = 128 entries fully associative,
+ * both LRU, MTLB_NTRS TRs, seed 1. */
+void mtlb_params_default(struct mtlb_params *p);
+
+/* 0, or -1 (bad parameters or out of memory). */
+int mtlb_init_params(struct mtlb *t, const struct mtlb_params *p);
+/* The former single-level TLB: no L1, an L2 of tc_entries fully associative LRU entries of
+ * every page size, MTLB_NTRS TRs. 0 or -1 (out of memory). */
+int mtlb_init(struct mtlb *t, uint32_t tc_entries);
 void mtlb_free(struct mtlb *t);
 
-/* The entry translating va for region id rid (TRs first), or NULL. Counts a hit or a miss. */
-const struct mtlb_entry *mtlb_lookup(struct mtlb *t, uint64_t va, uint64_t rid);
-/* Same, without counting or touching LRU state (for the VMM's own probes and the dump). */
+/* Counters, gathered from the levels. */
+struct mtlb_stats mtlb_get_stats(const struct mtlb *t);
+
+/* The TR translating va for rid, or NULL (lowest slot first). */
+static inline struct mtlb_entry *mtlb_find_tr(const struct mtlb *t, uint64_t va, uint64_t rid)
+{
+    for (uint64_t live = t->tr_valid; live; live &= live - 1) {
+        const struct mtlb_entry *e = &t->tr[__builtin_ctzll(live)];
+        if (mtlb_entry_matches(e, va, rid))
+            return (struct mtlb_entry *)e;
+    }
+    return NULL;
+}
+
+/* The L1-miss half of mtlb_lookup_level (not inlined: the hit path stays small). */
+const struct mtlb_entry *mtlb_lookup_l2_fill(struct mtlb *t, uint64_t va, uint64_t rid, enum mtlb_hit *hit);
+
+/*
+ * The entry translating va for region id rid, or NULL; *hit says which level answered. Counts
+ * the hit or miss of every level it asks and updates replacement state. On an L1 hit the entry
+ * is the L1 one (maybe a fragment); on an L2 hit it is the L2 TC or the TR.
+ */
+static inline const struct mtlb_entry *mtlb_lookup_level(struct mtlb *t, uint64_t va, uint64_t rid,
+                                                         enum mtlb_hit *hit)
+{
+    struct mtlb_entry *e = tlb_level_find(&t->l1, va, rid);
+    if (e) {
+        t->l1.stats.hits++;
+        tlb_level_touch(&t->l1, e);
+        *hit = MTLB_HIT_L1;
+        return e;
+    }
+    return mtlb_lookup_l2_fill(t, va, rid, hit);
+}
+
+/* Same without saying which level. */
+static inline const struct mtlb_entry *mtlb_lookup(struct mtlb *t, uint64_t va, uint64_t rid)
+{
+    enum mtlb_hit hit;
+    return mtlb_lookup_level(t, va, rid, &hit);
+}
+
+/* The entry translating va for rid (L1, then TRs, then L2), without counting or touching
+ * replacement state (for the VMM's own probes and the dump). */
 const struct mtlb_entry *mtlb_probe(const struct mtlb *t, uint64_t va, uint64_t rid);
-/* itc: purge overlapping TCs of the same rid, then fill a free or the LRU entry. */
-void mtlb_insert(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte);
-/* itr: pin a translation in TR `slot`. */
+/* itc / walker fill: purge overlapping TCs of the same rid at both levels, then fill L2 and L1.
+ * Returns the L2 entry (or the L1 one when L2 refused the page size; NULL if both did). */
+const struct mtlb_entry *mtlb_insert(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte);
+/* itr: pin a translation in TR `slot` (ignored when slot >= ntr). */
 void mtlb_insert_tr(struct mtlb *t, unsigned slot, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte);
-/* ptc.l: remove TCs of rid overlapping [va, va + 2^ps); returns how many. */
+/* ptc.l: remove TCs of rid overlapping [va, va + 2^ps) at both levels; returns how many L2
+ * entries were removed. */
 uint32_t mtlb_purge(struct mtlb *t, uint64_t va, unsigned ps, uint64_t rid);
-/* ptc.e: remove every TC; returns how many were valid. */
+/* ptc.e: remove every TC of both levels; returns how many L2 entries were valid. */
 uint32_t mtlb_purge_all(struct mtlb *t);
 
 #endif

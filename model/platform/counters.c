@@ -23,13 +23,25 @@ static void emit2(const struct emitter *e, const char *a, const char *b, uint64_
     emit(e, name, value);
 }
 
-static void emit_tlb(const struct emitter *e, const char *side, const struct mtlb_stats *s)
+static void emit_level(const struct emitter *e, const char *side, const char *level,
+                       const struct tlb_level_stats *s)
 {
-    emit2(e, side, "hits", s->hits);
-    emit2(e, side, "misses", s->misses);
-    emit2(e, side, "inserts", s->inserts);
-    emit2(e, side, "evictions", s->evictions);
-    emit2(e, side, "purged", s->purged);
+    char base[32];
+    snprintf(base, sizeof base, "%s.%s", side, level);
+    emit2(e, base, "hits", s->hits);
+    emit2(e, base, "misses", s->misses);
+    emit2(e, base, "inserts", s->inserts);
+    emit2(e, base, "evictions", s->evictions);
+    emit2(e, base, "purged", s->purged);
+    emit2(e, base, "rejected", s->rejected);
+}
+
+static void emit_tlb(const struct emitter *e, const char *side, const struct mtlb *t)
+{
+    const struct mtlb_stats s = mtlb_get_stats(t);
+    emit_level(e, side, "l1", &s.l1);
+    emit_level(e, side, "l2", &s.l2);
+    emit2(e, side, "l2.tr_hits", s.tr_hits);
 }
 
 static const enum vmm_op purge_ops[] = {VMM_OP_PTC_L, VMM_OP_PTC_G,        VMM_OP_PTC_GA,       VMM_OP_PTC_E,
@@ -53,7 +65,7 @@ static void emit_op(const struct emitter *e, const char *group, const struct vmm
 
 static void emit_cpu(const struct emitter *e, const struct platform_cpu *c)
 {
-    const struct platform_cpu_stats *ps = &c->stats;
+    const struct engine_stats *ps = &c->stats;
     for (unsigned k = 0; k < GE_KIND_COUNT; k++) {
         /* the vtrace keyword with '.' -> '_' ("itc.d" -> "itc_d"): dots separate levels */
         char kind[16];
@@ -70,13 +82,17 @@ static void emit_cpu(const struct emitter *e, const struct platform_cpu *c)
     emit(e, "refs.lfetch_dropped", ps->refs_dropped);
     emit(e, "refs.unresolved", ps->refs_unresolved);
     emit(e, "refs.store_values", ps->store_values);
+    emit(e, "guest.faults", ps->guest_faults);
+    emit(e, "guest.ops", ps->guest_ops);
 
-    emit_tlb(e, "itlb", &c->mach.itlb.stats);
-    emit_tlb(e, "dtlb", &c->mach.dtlb.stats);
+    emit_tlb(e, "itlb", &c->mach.itlb);
+    emit_tlb(e, "dtlb", &c->mach.dtlb);
     emit(e, "walker.walks", c->mach.walker.walks);
     emit(e, "walker.hits", c->mach.walker.hits);
     emit(e, "walker.misses", c->mach.walker.misses);
     emit(e, "walker.not_present", c->mach.walker.not_present);
+    for (unsigned l = 0; l < WALKER_MEM_LEVELS; l++)
+        emit2(e, "walker.mem", walker_mem_level_name((enum walker_mem_level)l), c->mach.walker.mem[l]);
 
     const struct vmm_stats *s = &c->vmm.stats;
     emit(e, "vmm.vtlb.hits", s->vtlb_lookup_tr_hits + s->vtlb_lookup_tc_hits);
@@ -110,6 +126,9 @@ static void emit_cpu(const struct emitter *e, const struct platform_cpu *c)
     emit(e, "vmm.ptc_g.overflows", s->ptc_g_overflows);
     emit(e, "vmm.mode.v2p", s->mode_v2p);
     emit(e, "vmm.mode.p2v", s->mode_p2v);
+    for (unsigned r = 0; r < COST_ROW_COUNT; r++)
+        emit2(e, "cycles", cost_row_name((enum cost_row)r), c->cycles.cycles[r]);
+    emit(e, "cycles.total", c->cycles.total);
 }
 
 void platform_counters_visit(const struct platform *p, counter_fn fn, void *ctx)

@@ -40,15 +40,17 @@ static int entry_cmp(const void *a, const void *b)
     return (int)x->ps - (int)y->ps;
 }
 
+/* The L2 level's valid TCs (not the L1 copies or fragments, not the TRs). */
 static int dump_mtlb(FILE *out, char side, const struct mtlb *t)
 {
-    const struct mtlb_entry **sorted = malloc(((size_t)t->ntc + 1) * sizeof *sorted);
+    const struct tlb_level *l2 = &t->l2;
+    const struct mtlb_entry **sorted = malloc(((size_t)l2->n + 1) * sizeof *sorted);
     if (!sorted)
         return -1;
     size_t n = 0;
-    for (uint32_t i = 0; i < t->ntc; i++)
-        if (t->tc[i].valid)
-            sorted[n++] = &t->tc[i];
+    for (uint32_t i = 0; i < l2->n; i++)
+        if (l2->e[i].valid)
+            sorted[n++] = &l2->e[i];
     qsort(sorted, n, sizeof *sorted, entry_cmp);
     for (size_t i = 0; i < n; i++) {
         const struct mtlb_entry *e = sorted[i];

@@ -185,7 +185,7 @@ struct vmm_work vmm_ptc_e(struct vmm_vcpu *v, uint64_t va)
 }
 
 /* mirrors vcpu_global_purge, run by the host for each target vCPU */
-static void global_purge(struct vmm_vcpu *target, const struct vmm_ptc_g *data)
+static void global_purge(struct vmm_vcpu *target, const struct vmm_ptc_g_record *data)
 {
     if (target->requests & VMM_REQ_TLB_FLUSH) {
         target->stats.ptc_g_dropped++;
@@ -207,7 +207,7 @@ struct vmm_work vmm_ptc_g(struct vmm_vcpu *v, uint64_t va, unsigned ps, int glob
 {
     emulate_begin(v);
     /* mirrors vcpu_ptc_ga: the exit carries {rr(va), va, ps} to handle_global_purge */
-    const struct vmm_ptc_g data = {.rr = vmm_vcpu_get_rr(v, va), .vaddr = va, .ps = ps};
+    const struct vmm_ptc_g_record data = {.rr = vmm_vcpu_get_rr(v, va), .vaddr = va, .ps = ps};
     for (unsigned i = 0; i < v->vm->nr_vcpus; i++) {
         struct vmm_vcpu *other = v->vm->vcpus[i];
         if (other && other != v)
@@ -257,7 +257,7 @@ struct vmm_work vmm_set_psr(struct vmm_vcpu *v, uint64_t val)
 /* mirrors ptc_ga_remote_func */
 static void ptc_ga_remote_func(struct vmm_vcpu *v, unsigned pos)
 {
-    const struct vmm_ptc_g *p = &v->ptc_g_data[pos];
+    const struct vmm_ptc_g_record *p = &v->ptc_g_data[pos];
     const uint64_t oldrid = v->vrr[0];
     v->vrr[0] = p->rr;
     const uint64_t oldpsbits = v->psbits[0];

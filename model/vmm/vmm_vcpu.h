@@ -103,7 +103,7 @@ struct vmm_stats {
     uint64_t mode_v2p, mode_p2v; /* switch_mm_mode transitions */
 };
 
-struct vmm_ptc_g {
+struct vmm_ptc_g_record {
     uint64_t rr;    /* the initiator's guest rr of vaddr */
     uint64_t vaddr;
     unsigned ps;
@@ -145,7 +145,7 @@ struct vmm_vcpu {
 
     unsigned requests; /* VMM_REQ_* pending for the next resume */
     unsigned ptc_g_count;
-    struct vmm_ptc_g ptc_g_data[VMM_MAX_PTC_G_NUM];
+    struct vmm_ptc_g_record ptc_g_data[VMM_MAX_PTC_G_NUM];
 
     struct vmm_work work; /* the work of the call in progress */
     struct vmm_stats stats;

@@ -1,0 +1,165 @@
+/* event_source.c - see event_source.h. */
+#include "event_source.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../trace/vtrace.h"
+#include "../workloads/workload.h"
+
+struct queue {
+    struct guest_event *ev;
+    size_t head, len, cap;
+};
+
+struct event_source {
+    enum workload_source kind;
+    struct workload *wl;
+    struct vtrace_reader *vt;
+    unsigned nr_vcpus;
+    struct queue q[VTRACE_MAX_VCPUS];
+    int ended;
+    char err[512];
+};
+
+static int queue_push(struct queue *q, const struct guest_event *ev)
+{
+    if (q->len == q->cap) {
+        const size_t cap = q->cap ? q->cap * 2 : 64;
+        struct guest_event *n = malloc(cap * sizeof *n);
+        if (!n)
+            return -1;
+        for (size_t i = 0; i < q->len; i++)
+            n[i] = q->ev[(q->head + i) % q->cap];
+        free(q->ev);
+        q->ev = n;
+        q->cap = cap;
+        q->head = 0;
+    }
+    q->ev[(q->head + q->len) % q->cap] = *ev;
+    q->len++;
+    return 0;
+}
+
+static void queue_pop(struct queue *q, struct guest_event *ev)
+{
+    *ev = q->ev[q->head];
+    q->head = (q->head + 1) % q->cap;
+    q->len--;
+}
+
+/* the next event of the whole stream: 1, 0 or -1 */
+static int pull(struct event_source *s, struct guest_event *ev)
+{
+    if (s->ended)
+        return 0;
+    int rc;
+    if (s->kind == SOURCE_GENERATOR) {
+        rc = workload_next(s->wl, ev);
+    } else {
+        rc = vtrace_next(s->vt, ev);
+        if (rc < 0)
+            snprintf(s->err, sizeof s->err, "%s", vtrace_reader_error(s->vt));
+    }
+    if (rc == 0)
+        s->ended = 1;
+    return rc;
+}
+
+/* path relative to the directory of the config file, unless absolute */
+static void resolve(char *out, size_t outlen, const char *config_path, const char *path)
+{
+    const char *slash = strrchr(config_path, '/');
+    if (path[0] == '/' || !slash)
+        snprintf(out, outlen, "%s", path);
+    else
+        snprintf(out, outlen, "%.*s/%s", (int)(slash - config_path), config_path, path);
+}
+
+struct event_source *event_source_open(const struct run_config *c, const char *config_path, char *err, size_t errlen)
+{
+    struct event_source *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->kind = c->source;
+    s->nr_vcpus = c->vcpus;
+    if (c->source == SOURCE_GENERATOR) {
+        s->wl = workload_create(&c->workload, err, errlen);
+        if (!s->wl) {
+            free(s);
+            return NULL;
+        }
+        return s;
+    }
+    if (c->source == SOURCE_VTRACE) {
+        char path[RUN_PATH_MAX + 512];
+        resolve(path, sizeof path, config_path, c->trace_path);
+        s->vt = vtrace_open(path, err, errlen);
+        if (!s->vt) {
+            free(s);
+            return NULL;
+        }
+        /* read the first event now: the trace's vcpus directive precedes it */
+        struct guest_event first;
+        const int rc = pull(s, &first);
+        if (rc < 0 || (rc == 1 && queue_push(&s->q[first.cpu], &first) != 0)) {
+            snprintf(err, errlen, "%s", rc < 0 ? s->err : "out of memory");
+            event_source_close(s);
+            return NULL;
+        }
+        if (vtrace_vcpus(s->vt) != c->vcpus) {
+            snprintf(err, errlen, "%s declares %u vCPU(s) but the experiment has vcpus: %u", path,
+                     vtrace_vcpus(s->vt), c->vcpus);
+            event_source_close(s);
+            return NULL;
+        }
+        return s;
+    }
+    snprintf(err, errlen, "Ski trace sources are not supported by 'run' yet");
+    free(s);
+    return NULL;
+}
+
+void event_source_close(struct event_source *s)
+{
+    if (!s)
+        return;
+    if (s->wl)
+        workload_destroy(s->wl);
+    if (s->vt)
+        vtrace_close(s->vt);
+    for (unsigned i = 0; i < VTRACE_MAX_VCPUS; i++)
+        free(s->q[i].ev);
+    free(s);
+}
+
+unsigned event_source_vcpus(const struct event_source *s)
+{
+    return s->vt ? vtrace_vcpus(s->vt) : s->nr_vcpus;
+}
+
+int event_source_next(struct event_source *s, unsigned cpu, struct guest_event *ev)
+{
+    if (cpu >= VTRACE_MAX_VCPUS)
+        return 0;
+    if (s->q[cpu].len) {
+        queue_pop(&s->q[cpu], ev);
+        return 1;
+    }
+    for (;;) {
+        const int rc = pull(s, ev);
+        if (rc <= 0)
+            return rc;
+        if (ev->cpu == cpu)
+            return 1;
+        if (ev->cpu >= VTRACE_MAX_VCPUS || queue_push(&s->q[ev->cpu], ev) != 0) {
+            snprintf(s->err, sizeof s->err, "out of memory queueing events of vCPU %u", (unsigned)ev->cpu);
+            return -1;
+        }
+    }
+}
+
+const char *event_source_error(const struct event_source *s) { return s->err; }

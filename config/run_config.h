@@ -1,0 +1,68 @@
+/*
+ * run_config.h - one run, fully resolved: every parameter of the platform, the guest OS model,
+ * the costs, the workload and the run itself. Loaded from a YAML experiment file (libyaml),
+ * validated with file:line:column messages, and written back (resolved, defaults included)
+ * next to the results. docs/config.md documents every key.
+ */
+#ifndef VHPTSIM_RUN_CONFIG_H
+#define VHPTSIM_RUN_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../model/cost/cost_table.h"
+#include "../model/guest/guest_os.h"
+#include "../model/platform/platform.h"
+#include "../workloads/workload.h"
+
+#define RUN_NAME_MAX 64
+#define RUN_PATH_MAX 1024
+
+enum workload_source {
+    SOURCE_GENERATOR = 0, /* a synthetic workload (workloads/) */
+    SOURCE_VTRACE,        /* a vtrace file: exact replay unless the guest OS model is on */
+    SOURCE_SKI            /* a Ski trace: references only, the guest OS model is required */
+};
+
+struct run_config {
+    char name[RUN_NAME_MAX]; /* experiment name: letters, digits, '-', '_', '.' */
+    uint64_t seed;
+    unsigned vcpus;
+
+    /* run */
+    uint64_t length;   /* references per vCPU; 0 = until the workload ends */
+    uint64_t warmup;   /* references per vCPU before the statistics reset */
+    uint64_t interval; /* references per time-series sample; 0 = no time series */
+    uint64_t quantum;  /* cycles a vCPU may run ahead of the others */
+
+    /* machine + vmm */
+    uint64_t clock_mhz;
+    struct platform_params platform;
+
+    /* guest OS model */
+    int guest_enabled;
+    struct guest_os_params guest;
+
+    struct cost_table costs;
+
+    /* workload */
+    enum workload_source source;
+    struct workload_params workload; /* SOURCE_GENERATOR */
+    char trace_path[RUN_PATH_MAX];   /* SOURCE_VTRACE / SOURCE_SKI, relative to the YAML file */
+    int ski_per_instruction;         /* SOURCE_SKI: an IFETCH per instruction, not per bundle */
+};
+
+/* The defaults of every key (the values docs/config.md lists). */
+void run_config_default(struct run_config *c);
+
+/*
+ * Loads path over the defaults. 0 on success; -1 with "path:line:column: error: what" in err
+ * for malformed YAML, unknown keys, wrong types and impossible values.
+ */
+int run_config_load(struct run_config *c, const char *path, char *err, size_t errlen);
+
+/* Writes the resolved configuration as YAML (every key, defaults included). 0 or -1. */
+int run_config_write(const struct run_config *c, FILE *out);
+
+#endif

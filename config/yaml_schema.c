@@ -1,0 +1,364 @@
+/* yaml_schema.c - see yaml_schema.h. */
+#include "yaml_schema.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/ia64/ia64_arch.h"
+
+int schema_error(const struct schema_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
+{
+    char msg[384];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(ctx->err, ctx->errlen, "%s:%lu:%lu: error: %s", ctx->path, (unsigned long)node->start_mark.line + 1,
+             (unsigned long)node->start_mark.column + 1, msg);
+    return -1;
+}
+
+static const char *scalar_text(const yaml_node_t *node) { return (const char *)node->data.scalar.value; }
+
+static int need_scalar(const struct schema_ctx *ctx, yaml_node_t *node, const char *what)
+{
+    if (node->type != YAML_SCALAR_NODE)
+        return schema_error(ctx, node, "expected %s, got a %s", what,
+                            node->type == YAML_MAPPING_NODE ? "mapping" : "sequence");
+    return 0;
+}
+
+/* Parses decimal / 0x-hex with an optional K, M or G (binary) suffix when `bytes`. */
+static int parse_number(const char *s, int bytes, uint64_t *out)
+{
+    char buf[40];
+    size_t len = strlen(s);
+    if (len == 0 || len >= sizeof buf)
+        return -1;
+    memcpy(buf, s, len + 1);
+    unsigned shift = 0;
+    if (bytes && len > 1) {
+        switch (buf[len - 1]) {
+        case 'K': case 'k': shift = 10; break;
+        case 'M': case 'm': shift = 20; break;
+        case 'G': case 'g': shift = 30; break;
+        default: break;
+        }
+        if (shift)
+            buf[--len] = '\0';
+    }
+    const int hex = buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X');
+    const char *digits = hex ? buf + 2 : buf;
+    if (!*digits)
+        return -1;
+    for (const char *p = digits; *p; p++)
+        if (!(hex ? ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F'))
+                  : (*p >= '0' && *p <= '9')))
+            return -1;
+    errno = 0;
+    char *end;
+    const unsigned long long v = strtoull(digits, &end, hex ? 16 : 10);
+    if (errno == ERANGE || *end || (shift && v > (UINT64_MAX >> shift)))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+int schema_scalar_u64(const struct schema_ctx *ctx, yaml_node_t *node, int bytes, uint64_t *out)
+{
+    if (need_scalar(ctx, node, bytes ? "a size (e.g. 128K)" : "an integer") != 0)
+        return -1;
+    if (parse_number(scalar_text(node), bytes, out) != 0)
+        return schema_error(ctx, node, "expected %s, got '%s'", bytes ? "a size in bytes (optionally K, M or G)" : "a non-negative integer",
+                            scalar_text(node));
+    return 0;
+}
+
+int schema_scalar_double(const struct schema_ctx *ctx, yaml_node_t *node, double *out)
+{
+    if (need_scalar(ctx, node, "a number") != 0)
+        return -1;
+    char *end;
+    errno = 0;
+    const double v = strtod(scalar_text(node), &end);
+    if (errno || *end || end == scalar_text(node) || !isfinite(v))
+        return schema_error(ctx, node, "expected a number, got '%s'", scalar_text(node));
+    *out = v;
+    return 0;
+}
+
+static int load_field(const struct schema_ctx *ctx, yaml_node_t *node, void *base, const struct field *f)
+{
+    char *dst = (char *)base + f->offset;
+    uint64_t v;
+    switch (f->kind) {
+    case FIELD_U64:
+    case FIELD_U32:
+    case FIELD_UINT:
+        if (schema_scalar_u64(ctx, node, f->bytes, &v) != 0)
+            return -1;
+        if (v < f->min || v > f->max)
+            return schema_error(ctx, node, "'%s' must be from %llu to %llu, got %llu", f->key, (unsigned long long)f->min,
+                                (unsigned long long)f->max, (unsigned long long)v);
+        if (f->kind == FIELD_U64)
+            memcpy(dst, &v, sizeof v);
+        else if (f->kind == FIELD_U32) {
+            const uint32_t u = (uint32_t)v;
+            memcpy(dst, &u, sizeof u);
+        } else {
+            const unsigned u = (unsigned)v;
+            memcpy(dst, &u, sizeof u);
+        }
+        return 0;
+    case FIELD_DOUBLE: {
+        double d;
+        if (schema_scalar_double(ctx, node, &d) != 0)
+            return -1;
+        if (d < f->dmin || d > f->dmax)
+            return schema_error(ctx, node, "'%s' must be from %g to %g, got %g", f->key, f->dmin, f->dmax, d);
+        memcpy(dst, &d, sizeof d);
+        return 0;
+    }
+    case FIELD_BOOL: {
+        if (need_scalar(ctx, node, "true or false") != 0)
+            return -1;
+        const char *s = scalar_text(node);
+        int b;
+        if (strcmp(s, "true") == 0)
+            b = 1;
+        else if (strcmp(s, "false") == 0)
+            b = 0;
+        else
+            return schema_error(ctx, node, "'%s' must be true or false, got '%s'", f->key, s);
+        memcpy(dst, &b, sizeof b);
+        return 0;
+    }
+    case FIELD_STRING: {
+        if (need_scalar(ctx, node, "a string") != 0)
+            return -1;
+        const char *s = scalar_text(node);
+        if (strlen(s) == 0 || strlen(s) >= f->max_len)
+            return schema_error(ctx, node, "'%s' must be 1 to %zu characters", f->key, f->max_len - 1);
+        memcpy(dst, s, strlen(s) + 1);
+        return 0;
+    }
+    case FIELD_ENUM: {
+        if (need_scalar(ctx, node, "a name") != 0)
+            return -1;
+        int e;
+        if (f->enum_parse(scalar_text(node), &e) != 0)
+            return schema_error(ctx, node, "unknown %s '%s'", f->key, scalar_text(node));
+        memcpy(dst, &e, sizeof e);
+        return 0;
+    }
+    case FIELD_SIZE_SHIFT: {
+        if (schema_scalar_u64(ctx, node, 1, &v) != 0)
+            return -1;
+        if (v == 0 || (v & (v - 1)) != 0)
+            return schema_error(ctx, node, "'%s' must be a power of two, got %llu", f->key, (unsigned long long)v);
+        const unsigned lg = (unsigned)__builtin_ctzll(v);
+        if (lg < f->min || lg > f->max)
+            return schema_error(ctx, node, "'%s' must be from 2^%llu to 2^%llu bytes", f->key, (unsigned long long)f->min,
+                                (unsigned long long)f->max);
+        memcpy(dst, &lg, sizeof lg);
+        return 0;
+    }
+    case FIELD_PAGE_SHIFT: {
+        unsigned lg = 0;
+        if (f->allow_any && node->type == YAML_SCALAR_NODE && strcmp(scalar_text(node), "any") == 0) {
+            memcpy(dst, &lg, sizeof lg);
+            return 0;
+        }
+        if (schema_scalar_u64(ctx, node, 1, &v) != 0)
+            return -1;
+        if (v == 0 || (v & (v - 1)) != 0 || !ia64_page_size_valid((unsigned)__builtin_ctzll(v)))
+            return schema_error(ctx, node, "'%s': %llu bytes is not an IA-64 page size (4K 8K 16K 64K 256K 1M 4M 16M 64M 256M 4G)%s",
+                                f->key, (unsigned long long)v, f->allow_any ? " or 'any'" : "");
+        lg = (unsigned)__builtin_ctzll(v);
+        memcpy(dst, &lg, sizeof lg);
+        return 0;
+    }
+    case FIELD_SECTION:
+        if (node->type != YAML_MAPPING_NODE)
+            return schema_error(ctx, node, "'%s' must be a mapping", f->key);
+        return schema_load_mapping(ctx, node, dst, f->sub);
+    case FIELD_CUSTOM:
+        return f->parse(ctx, node, base, f);
+    }
+    return schema_error(ctx, node, "internal: field kind of '%s'", f->key);
+}
+
+int schema_load_mapping(const struct schema_ctx *ctx, yaml_node_t *map, void *base, const struct field *fields)
+{
+    if (map->type != YAML_MAPPING_NODE)
+        return schema_error(ctx, map, "expected a mapping");
+    for (yaml_node_pair_t *pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+        yaml_node_t *key = yaml_document_get_node(ctx->doc, pair->key);
+        yaml_node_t *value = yaml_document_get_node(ctx->doc, pair->value);
+        if (key->type != YAML_SCALAR_NODE)
+            return schema_error(ctx, key, "keys must be plain names");
+        for (yaml_node_pair_t *prev = map->data.mapping.pairs.start; prev < pair; prev++) {
+            const yaml_node_t *pk = yaml_document_get_node(ctx->doc, prev->key);
+            if (pk->type == YAML_SCALAR_NODE && strcmp(scalar_text(pk), scalar_text(key)) == 0)
+                return schema_error(ctx, key, "key '%s' given twice", scalar_text(key));
+        }
+        const struct field *f = fields;
+        while (f->key && strcmp(f->key, scalar_text(key)) != 0)
+            f++;
+        if (!f->key) {
+            char known[512] = "";
+            for (const struct field *k = fields; k->key; k++) {
+                if (strlen(known) + strlen(k->key) + 3 >= sizeof known)
+                    break;
+                strcat(known, known[0] ? ", " : "");
+                strcat(known, k->key);
+            }
+            return schema_error(ctx, key, "unknown key '%s' (known here: %s)", scalar_text(key), known);
+        }
+        if (load_field(ctx, value, base, f) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- writing ------------------------------------------------------------------------------ */
+
+int schema_emit_scalar(yaml_emitter_t *em, const char *text)
+{
+    yaml_event_t ev;
+    if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text, (int)strlen(text), 1, 1,
+                                      YAML_ANY_SCALAR_STYLE))
+        return -1;
+    return yaml_emitter_emit(em, &ev) ? 0 : -1;
+}
+
+int schema_emit_u64(yaml_emitter_t *em, uint64_t v, int bytes)
+{
+    char buf[32];
+    if (bytes && v && (v & ((UINT64_C(1) << 30) - 1)) == 0)
+        snprintf(buf, sizeof buf, "%lluG", (unsigned long long)(v >> 30));
+    else if (bytes && v && (v & ((UINT64_C(1) << 20) - 1)) == 0)
+        snprintf(buf, sizeof buf, "%lluM", (unsigned long long)(v >> 20));
+    else if (bytes && v && (v & ((UINT64_C(1) << 10) - 1)) == 0)
+        snprintf(buf, sizeof buf, "%lluK", (unsigned long long)(v >> 10));
+    else
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    return schema_emit_scalar(em, buf);
+}
+
+int schema_emit_double(yaml_emitter_t *em, double v)
+{
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.17g", v);
+    return schema_emit_scalar(em, buf);
+}
+
+static int emit_field(yaml_emitter_t *em, const void *base, const struct field *f)
+{
+    const char *src = (const char *)base + f->offset;
+    switch (f->kind) {
+    case FIELD_U64: {
+        uint64_t v;
+        memcpy(&v, src, sizeof v);
+        if (f->hex) {
+            char buf[24];
+            snprintf(buf, sizeof buf, "0x%llx", (unsigned long long)v);
+            return schema_emit_scalar(em, buf);
+        }
+        return schema_emit_u64(em, v, f->bytes);
+    }
+    case FIELD_U32: {
+        uint32_t v;
+        memcpy(&v, src, sizeof v);
+        return schema_emit_u64(em, v, f->bytes);
+    }
+    case FIELD_UINT: {
+        unsigned v;
+        memcpy(&v, src, sizeof v);
+        return schema_emit_u64(em, v, f->bytes);
+    }
+    case FIELD_DOUBLE: {
+        double d;
+        memcpy(&d, src, sizeof d);
+        return schema_emit_double(em, d);
+    }
+    case FIELD_BOOL: {
+        int b;
+        memcpy(&b, src, sizeof b);
+        return schema_emit_scalar(em, b ? "true" : "false");
+    }
+    case FIELD_STRING:
+        return schema_emit_scalar(em, src);
+    case FIELD_ENUM: {
+        int e;
+        memcpy(&e, src, sizeof e);
+        return schema_emit_scalar(em, f->enum_name(e));
+    }
+    case FIELD_SIZE_SHIFT:
+    case FIELD_PAGE_SHIFT: {
+        unsigned lg;
+        memcpy(&lg, src, sizeof lg);
+        if (lg == 0 && f->allow_any)
+            return schema_emit_scalar(em, "any");
+        return schema_emit_u64(em, UINT64_C(1) << lg, 1);
+    }
+    case FIELD_SECTION:
+        return schema_emit_mapping(em, src, f->sub);
+    case FIELD_CUSTOM:
+        return f->emit(em, base, f);
+    }
+    return -1;
+}
+
+int schema_emit_mapping(yaml_emitter_t *em, const void *base, const struct field *fields)
+{
+    yaml_event_t ev;
+    if (!yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE) || !yaml_emitter_emit(em, &ev))
+        return -1;
+    for (const struct field *f = fields; f->key; f++)
+        if (schema_emit_scalar(em, f->key) != 0 || emit_field(em, base, f) != 0)
+            return -1;
+    if (!yaml_mapping_end_event_initialize(&ev) || !yaml_emitter_emit(em, &ev))
+        return -1;
+    return 0;
+}
+
+/* ---- loading a file ------------------------------------------------------------------------ */
+
+int schema_load_file(const char *path, yaml_document_t *doc, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        fclose(f);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    yaml_parser_set_input_file(&parser, f);
+    int rc = 0;
+    if (!yaml_parser_load(&parser, doc)) {
+        const yaml_mark_t m = parser.problem ? parser.problem_mark : parser.context_mark;
+        snprintf(err, errlen, "%s:%lu:%lu: error: malformed YAML: %s%s%s", path, (unsigned long)m.line + 1,
+                 (unsigned long)m.column + 1, parser.problem ? parser.problem : "syntax error",
+                 parser.context ? " " : "", parser.context ? parser.context : "");
+        rc = -1;
+    } else {
+        yaml_node_t *root = yaml_document_get_root_node(doc);
+        if (!root || root->type != YAML_MAPPING_NODE) {
+            snprintf(err, errlen, "%s:1:1: error: the file must hold one mapping of settings", path);
+            yaml_document_delete(doc);
+            rc = -1;
+        }
+    }
+    yaml_parser_delete(&parser);
+    fclose(f);
+    return rc;
+}

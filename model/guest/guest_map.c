@@ -1,0 +1,122 @@
+/* guest_map.c - see guest_map.h. */
+#include "guest_map.h"
+
+#include <stdlib.h>
+
+#define GUEST_MAP_INITIAL_CAP 16u
+
+static size_t slot_of(uint64_t key, size_t cap)
+{
+    /* Fibonacci hashing: page-aligned keys differ only in high bits */
+    return (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 29) & (cap - 1);
+}
+
+static int alloc_arrays(struct guest_map *m, size_t cap)
+{
+    m->keys = calloc(cap, sizeof *m->keys);
+    m->vals = calloc(cap, sizeof *m->vals);
+    m->used = calloc(cap, sizeof *m->used);
+    m->cap = cap;
+    m->n = 0;
+    if (!m->keys || !m->vals || !m->used) {
+        guest_map_free(m);
+        return -1;
+    }
+    return 0;
+}
+
+int guest_map_init(struct guest_map *m)
+{
+    return alloc_arrays(m, GUEST_MAP_INITIAL_CAP);
+}
+
+void guest_map_free(struct guest_map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    free(m->used);
+    m->keys = m->vals = NULL;
+    m->used = NULL;
+    m->cap = m->n = 0;
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static size_t find(const struct guest_map *m, uint64_t key)
+{
+    size_t i = slot_of(key, m->cap);
+    while (m->used[i] && m->keys[i] != key)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+uint64_t *guest_map_get(const struct guest_map *m, uint64_t key)
+{
+    const size_t i = find(m, key);
+    return m->used[i] ? &m->vals[i] : NULL;
+}
+
+static int grow(struct guest_map *m)
+{
+    struct guest_map bigger;
+    if (alloc_arrays(&bigger, m->cap * 2) != 0)
+        return -1;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->used[i])
+            continue;
+        const size_t j = find(&bigger, m->keys[i]);
+        bigger.used[j] = 1;
+        bigger.keys[j] = m->keys[i];
+        bigger.vals[j] = m->vals[i];
+    }
+    bigger.n = m->n;
+    guest_map_free(m);
+    *m = bigger;
+    return 0;
+}
+
+int guest_map_put(struct guest_map *m, uint64_t key, uint64_t val)
+{
+    size_t i = find(m, key);
+    if (m->used[i]) {
+        m->vals[i] = val;
+        return 0;
+    }
+    if ((m->n + 1) * 4 > m->cap * 3) { /* keep the load at most 3/4 */
+        if (grow(m) != 0)
+            return -1;
+        i = find(m, key);
+    }
+    m->used[i] = 1;
+    m->keys[i] = key;
+    m->vals[i] = val;
+    m->n++;
+    return 0;
+}
+
+int guest_map_del(struct guest_map *m, uint64_t key, uint64_t *old)
+{
+    size_t hole = find(m, key);
+    if (!m->used[hole])
+        return 0;
+    if (old)
+        *old = m->vals[hole];
+    /* backward-shift: move later members of the probe run into the hole when their home slot
+     * does not lie cyclically in (hole, j] */
+    const size_t mask = m->cap - 1;
+    size_t j = hole;
+    for (;;) {
+        j = (j + 1) & mask;
+        if (!m->used[j])
+            break;
+        const size_t home = slot_of(m->keys[j], m->cap);
+        const int stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+        if (stays)
+            continue;
+        m->keys[hole] = m->keys[j];
+        m->vals[hole] = m->vals[j];
+        hole = j;
+    }
+    m->used[hole] = 0;
+    m->n--;
+    return 1;
+}

@@ -1,0 +1,125 @@
+/*
+ * tlb_level.h - one level of one side of the machine TLB (e.g. the L1 DTLB): a flat array of
+ * `sets * ways` translation-cache entries, a replacement policy (tlb_policy.h) and counters.
+ *
+ * A level either holds every IA-64 page size (then it must be fully associative: one set) or a
+ * single page size `ps` (then it may be set-associative, indexed by the VPN of that size, and
+ * a larger translation is cached as the ps-sized fragment containing the address, as the
+ * Itanium 2 L1 TLBs hold 4 KiB pieces of larger pages). Entries are tagged by region id and
+ * virtual page number; the region number is ignored (see mtlb.h).
+ *
+ * Invariant the hit path relies on: no two valid entries of one level with the same rid
+ * overlap (fills after a miss cannot create one; inserts purge overlaps first, mtlb.c). So the
+ * one-entry MRU shortcut of tlb_level_find returns exactly what a full scan would.
+ */
+#ifndef VHPTSIM_TLB_LEVEL_H
+#define VHPTSIM_TLB_LEVEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../ia64/ia64_arch.h"
+#include "tlb_policy.h"
+
+#define TLB_LEVEL_MAX_ENTRIES (1u << 20)
+/* the rid of an invalid entry: rids are 24 bits, so it never matches and the hit test needs no
+ * separate valid check */
+#define MTLB_RID_INVALID UINT64_MAX
+
+struct mtlb_entry {
+    uint64_t va;    /* virtual address aligned down to the page (matching ignores its region bits) */
+    uint64_t mask;  /* ~(2^ps - 1) */
+    uint64_t rid;   /* MTLB_RID_INVALID when not valid */
+    uint64_t pte;   /* machine page_flags; ppn bits below the page size cleared */
+    uint64_t stamp; /* level clock at the last use (replacement state, tlb_policy.h) */
+    uint8_t ps;
+    uint8_t valid;
+};
+
+struct tlb_level_params {
+    uint32_t entries; /* 0: the level is absent (lookups go straight to the next level) */
+    uint32_t ways;    /* 0 or == entries: fully associative */
+    enum tlb_policy_kind policy;
+    uint8_t ps;       /* 0: every page size; else the only page size held (log2 bytes) */
+};
+
+struct tlb_level_stats {
+    uint64_t hits, misses;
+    uint64_t inserts;   /* entries filled (walker fills, itc, and L1 fills from L2) */
+    uint64_t evictions; /* valid entries replaced to make room */
+    uint64_t purged;    /* entries removed by purges (ptc.l, ptc.e, overlap on insert) */
+    uint64_t rejected;  /* fills refused: page smaller than the level's single page size */
+};
+
+struct tlb_level {
+    struct mtlb_entry *e;   /* sets * ways entries; set s is e[s * ways .. s * ways + ways - 1] */
+    struct mtlb_entry *mru; /* last entry hit or filled (never NULL) */
+    uint32_t n, ways, sets, set_mask;
+    uint32_t nvalid;        /* valid entries: a full level skips the search for a free way */
+    uint8_t ps;             /* 0: every page size */
+    uint8_t index_shift;    /* ps, or 0 when fully associative */
+    enum tlb_policy_kind policy_kind;
+    const struct tlb_policy *policy;
+    uint64_t clock;
+    uint64_t *epoch;        /* per set: NRU's reference-bit epoch */
+    uint64_t rng;           /* random replacement state (xorshift64) */
+    struct tlb_level_stats stats;
+};
+
+enum tlb_level_check {
+    TLB_LEVEL_OK = 0,
+    TLB_LEVEL_BAD_ENTRIES,  /* more than TLB_LEVEL_MAX_ENTRIES */
+    TLB_LEVEL_BAD_WAYS,     /* ways does not divide entries, or sets not a power of two */
+    TLB_LEVEL_BAD_PS,       /* ps is neither 0 nor an IA-64 page size */
+    TLB_LEVEL_SETS_NEED_PS, /* set-associative but holding every page size */
+    TLB_LEVEL_BAD_POLICY,
+};
+enum tlb_level_check tlb_level_params_check(const struct tlb_level_params *p);
+
+/* 0, or -1 (bad parameters or out of memory). `seed` seeds random replacement. */
+int tlb_level_init(struct tlb_level *l, const struct tlb_level_params *p, uint64_t seed);
+void tlb_level_free(struct tlb_level *l);
+
+static inline int mtlb_entry_matches(const struct mtlb_entry *e, uint64_t va, uint64_t rid)
+{
+    return ((va ^ e->va) & e->mask & IA64_REGION_OFFSET_MASK) == 0 && e->rid == rid;
+}
+
+/* The entry translating va for rid, or NULL; changes nothing. */
+static inline struct mtlb_entry *tlb_level_find(const struct tlb_level *l, uint64_t va, uint64_t rid)
+{
+    if (mtlb_entry_matches(l->mru, va, rid))
+        return l->mru;
+    const uint32_t first = (uint32_t)((ia64_region_offset(va) >> l->index_shift) & l->set_mask) * l->ways;
+    struct mtlb_entry *e = l->e + first, *end = e + l->ways;
+    for (; e < end; e++)
+        if (mtlb_entry_matches(e, va, rid))
+            return e;
+    return NULL;
+}
+
+/* A use of e (hit): replacement state for every policy, and the MRU shortcut. */
+static inline void tlb_level_touch(struct tlb_level *l, struct mtlb_entry *e)
+{
+    e->stamp = ++l->clock;
+    l->mru = e;
+}
+
+/*
+ * Fills the translation (va, rid, page size ps, pte) into the set of va: the lowest invalid
+ * way, else the policy's victim. A level of single page size P stores the P-sized fragment
+ * containing va of a larger page, and refuses a smaller one (NULL, counted as rejected).
+ * The caller has removed overlapping same-rid entries. Returns the filled entry.
+ */
+struct mtlb_entry *tlb_level_fill(struct tlb_level *l, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte);
+
+/* Removes the entries of rid overlapping [va, va + 2^ps) (region bits ignored); how many. */
+uint32_t tlb_level_purge(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid);
+/* Removes every entry; how many were valid. */
+uint32_t tlb_level_purge_all(struct tlb_level *l);
+
+/* Sets e to the translation (fragment-free: exactly va's page of size ps). */
+void mtlb_entry_set(struct mtlb_entry *e, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte);
+void mtlb_entry_clear(struct mtlb_entry *e);
+
+#endif

@@ -1,0 +1,125 @@
+/* ref_engine.c - the sequence of docs/replay.md, over the stages of struct engine_ops. */
+#include "ref_engine.h"
+
+#include "../ia64/ia64_arch.h"
+
+static void run_guest_ops(struct engine *e, unsigned cpu, const struct guest_os_out *out, struct engine_stats *st)
+{
+    for (unsigned i = 0; i < out->n; i++) {
+        struct guest_event op = out->ev[i];
+        op.cpu = (uint16_t)cpu;
+        e->ops->emulate(e->ctx, cpu, &op);
+        st->guest_ops++;
+    }
+}
+
+void engine_boot(struct engine *e, unsigned cpu, struct engine_stats *st)
+{
+    if (!e->os)
+        return;
+    struct guest_os_out out = {.n = 0};
+    guest_os_boot(e->os, cpu, &out);
+    run_guest_ops(e, cpu, &out, st);
+}
+
+/* The guest took `fault` on `ev`: with a guest OS model its handler runs; 1 = re-execute. */
+static int handle_fault(struct engine *e, const struct guest_event *ev, enum vmm_fault fault, struct engine_stats *st)
+{
+    if (!e->os)
+        return 0;
+    struct guest_os_out out = {.n = 0, .retry = 0};
+    st->guest_faults++;
+    e->ops->guest_handler(e->ctx, ev->cpu, fault);
+    guest_os_on_fault(e->os, ev->cpu, fault, ev, &out);
+    run_guest_ops(e, ev->cpu, &out, st);
+    return out.retry;
+}
+
+static void reference(struct engine *e, const struct guest_event *ev, struct engine_stats *st, struct ref_result *res)
+{
+    const enum guest_event_kind kind = (enum guest_event_kind)ev->kind;
+    const enum vmm_tlb_side side = kind == GE_IFETCH ? VMM_I_TLB : VMM_D_TLB;
+    const int rse = kind == GE_RSE_LOAD || kind == GE_RSE_STORE;
+    const unsigned cpu = ev->cpu;
+    st->refs++;
+    res->fault = VMM_FAULT_NONE;
+
+    for (res->attempts = 1; res->attempts <= ENGINE_MAX_ATTEMPTS; res->attempts++) {
+        if (res->attempts > 1)
+            st->refs_retried++;
+        const struct mtlb_entry *t = e->ops->translate(e->ctx, cpu, side, ev->va);
+        enum vmm_fault fault = VMM_FAULT_NONE;
+        if (t) {
+            if (ia64_pte_p(t->pte)) {
+                res->end = REF_TLB_HIT;
+                if (kind == GE_STORE && (ev->flags & GE_F_HAS_VALUE)) {
+                    const uint64_t paddr = ((t->pte & IA64_PTE_PPN_MASK) & t->mask) | (ev->va & ~t->mask);
+                    e->ops->store_value(e->ctx, cpu, paddr, ev->op0, ev->size);
+                    st->store_values++;
+                }
+                return;
+            }
+            fault = VMM_FAULT_PAGE_NOT_PRESENT;
+            e->ops->reflect(e->ctx, cpu, fault);
+        } else if (kind == GE_LFETCH) {
+            res->end = REF_DROPPED;
+            st->refs_dropped++;
+            return;
+        } else {
+            const struct vmm_miss_result miss = e->ops->page_fault(e->ctx, cpu, ev->va, side, rse);
+            switch (miss.outcome) {
+            case VMM_MISS_PHYSICAL_INSERT:
+            case VMM_MISS_VTLB_INSERT:
+            case VMM_MISS_GUEST_VHPT_INSERT:
+                continue; /* the guest re-executes the reference */
+            case VMM_MISS_PHYSICAL_IO:
+            case VMM_MISS_VTLB_IO:
+                res->end = REF_IO;
+                st->refs_io++;
+                return;
+            case VMM_MISS_FAULT:
+            default:
+                fault = miss.fault;
+                break;
+            }
+        }
+        res->fault = fault;
+        if (!handle_fault(e, ev, fault, st)) {
+            res->end = REF_FAULT;
+            st->refs_faulted++;
+            return;
+        }
+    }
+    res->attempts = ENGINE_MAX_ATTEMPTS;
+    res->end = REF_UNRESOLVED;
+    st->refs_unresolved++;
+}
+
+void engine_event(struct engine *e, const struct guest_event *ev, struct engine_stats *st, struct ref_result *res)
+{
+    const unsigned cpu = ev->cpu;
+    e->ops->resume(e->ctx, cpu);
+    st->events[ev->kind]++;
+    res->end = REF_TLB_HIT;
+    res->fault = VMM_FAULT_NONE;
+    res->attempts = 0;
+    const enum guest_event_kind kind = (enum guest_event_kind)ev->kind;
+    if (guest_event_is_reference(kind)) {
+        reference(e, ev, st, res);
+        return;
+    }
+    if (kind == GE_CTX_SWITCH || kind == GE_MARK) {
+        if (e->os) {
+            struct guest_os_out out = {.n = 0};
+            guest_os_on_event(e->os, ev, &out);
+            run_guest_ops(e, cpu, &out, st);
+        }
+        return;
+    }
+    e->ops->emulate(e->ctx, cpu, ev);
+}
+
+void engine_finish(struct engine *e, unsigned cpu)
+{
+    e->ops->resume(e->ctx, cpu);
+}

@@ -1,0 +1,48 @@
+/*
+ * sc_run.h - run a timed simulation (the SystemC platform) from C.
+ *
+ * The caller builds the untimed state (struct platform: machines, VMM, stats) and the event
+ * sources; sc_run() wires a Vcpu, MachineTlb, Walker and Vmm module per vCPU around that state,
+ * runs SystemC until every vCPU's source is exhausted, and leaves the cycles charged in each
+ * vCPU's cost account (p->cpu[i].cycles). SystemC can elaborate only once per process: call it
+ * once.
+ */
+#ifndef VHPTSIM_SC_RUN_H
+#define VHPTSIM_SC_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../trace/guest_event.h"
+#include "../cost/cost_table.h"
+#include "../platform/platform.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sc_run_params {
+    const struct cost_table *costs;
+    uint64_t clock_period_ps;  /* one cycle */
+    uint64_t quantum_cycles;   /* how far a vCPU may run ahead before it syncs */
+    uint64_t length;           /* references per vCPU; 0 = until its source ends */
+    struct guest_os *os;       /* NULL: the streams carry their TLB operations */
+    /* the next event for vCPU cpu: 1 = *ev filled, 0 = end, -1 = error (stops the run) */
+    int (*next_event)(void *ctx, unsigned cpu, struct guest_event *ev);
+    void *source_ctx;
+    /* called after every reference of vCPU cpu; `refs` counts them from 1 (may be NULL) */
+    void (*after_ref)(void *ctx, unsigned cpu, uint64_t refs);
+    void *observer_ctx;
+};
+
+/* 0 on success; -1 with a message in err (a source error, or SystemC refused to run). */
+int sc_run(struct platform *p, const struct sc_run_params *rp, char *err, size_t errlen);
+
+/* Simulated time of vCPU cpu after the run, in picoseconds (cycles x period). */
+uint64_t sc_run_time_ps(const struct platform *p, const struct sc_run_params *rp, unsigned cpu);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

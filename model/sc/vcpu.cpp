@@ -1,0 +1,130 @@
+// vcpu.cpp - the event loop of one vCPU.
+#include "vcpu.h"
+
+namespace vhptsim {
+
+const struct engine_ops Vcpu::ops_ = {
+    Vcpu::op_translate, Vcpu::op_page_fault, Vcpu::op_emulate, Vcpu::op_resume,
+    Vcpu::op_reflect,   Vcpu::op_guest_handler, Vcpu::op_store_value,
+};
+
+Vcpu::Vcpu(sc_core::sc_module_name name, unsigned cpu, struct platform *p, const CpuClock *clock,
+           const struct sc_run_params *rp)
+    : sc_core::sc_module(name), tlb("tlb"), vmm("vmm"), cpu_(cpu), p_(p), clock_(clock), rp_(rp)
+{
+    tlb.bind(*static_cast<LtInitiator<TranslateProtocol> *>(this));
+    vmm.bind(*static_cast<LtInitiator<VmmProtocol> *>(this));
+    engine_.ops = &ops_;
+    engine_.ctx = this;
+    engine_.os = rp->os;
+    SC_HAS_PROCESS(Vcpu);
+    SC_THREAD(run);
+}
+
+const struct mtlb_entry *Vcpu::op_translate(void *ctx, unsigned, enum vmm_tlb_side side, uint64_t va)
+{
+    Vcpu *self = static_cast<Vcpu *>(ctx);
+    TranslateTxn txn{side, va, nullptr};
+    sc_core::sc_time delay = self->qk_.get_local_time();
+    self->tlb->b_transport(txn, delay);
+    self->qk_.set(delay);
+    return txn.entry;
+}
+
+void Vcpu::vmm_call(VmmTxn &txn)
+{
+    sc_core::sc_time delay = qk_.get_local_time();
+    vmm->b_transport(txn, delay);
+    qk_.set(delay);
+}
+
+struct vmm_miss_result Vcpu::op_page_fault(void *ctx, unsigned, uint64_t va, enum vmm_tlb_side side, int rse)
+{
+    VmmTxn txn{};
+    txn.command = VmmTxn::PAGE_FAULT;
+    txn.va = va;
+    txn.side = side;
+    txn.rse = rse;
+    static_cast<Vcpu *>(ctx)->vmm_call(txn);
+    return txn.miss;
+}
+
+void Vcpu::op_emulate(void *ctx, unsigned, const struct guest_event *ev)
+{
+    VmmTxn txn{};
+    txn.command = VmmTxn::EMULATE;
+    txn.ev = ev;
+    static_cast<Vcpu *>(ctx)->vmm_call(txn);
+}
+
+int Vcpu::op_resume(void *ctx, unsigned)
+{
+    Vcpu *self = static_cast<Vcpu *>(ctx);
+    // checked here, on shared state, so the common case costs no transaction
+    if (!vmm_resume_pending(&self->p_->cpu[self->cpu_].vmm))
+        return 0;
+    VmmTxn txn{};
+    txn.command = VmmTxn::RESUME;
+    self->vmm_call(txn);
+    return txn.ran;
+}
+
+void Vcpu::op_reflect(void *ctx, unsigned, enum vmm_fault fault)
+{
+    VmmTxn txn{};
+    txn.command = VmmTxn::REFLECT;
+    txn.fault = fault;
+    static_cast<Vcpu *>(ctx)->vmm_call(txn);
+}
+
+void Vcpu::op_guest_handler(void *ctx, unsigned, enum vmm_fault)
+{
+    Vcpu *self = static_cast<Vcpu *>(ctx);
+    sc_core::sc_time delay = self->qk_.get_local_time();
+    self->clock_->charge(COST_GUEST_HANDLER, 1, delay);
+    self->qk_.set(delay);
+}
+
+void Vcpu::op_store_value(void *ctx, unsigned, uint64_t paddr, uint64_t value, unsigned size)
+{
+    phys_mem_write(&static_cast<Vcpu *>(ctx)->p_->mem, paddr, value, size);
+}
+
+void Vcpu::run()
+{
+    struct engine_stats *st = &p_->cpu[cpu_].stats;
+    qk_.reset();
+    engine_boot(&engine_, cpu_, st);
+    const sc_core::sc_time ref_time = clock_->period * static_cast<double>(clock_->costs->cycles[COST_GUEST_REF]);
+    uint64_t refs = 0;
+    struct guest_event ev;
+    for (;;) {
+        if (rp_->length && refs >= rp_->length)
+            break;
+        const int got = rp_->next_event(rp_->source_ctx, cpu_, &ev);
+        if (got < 0) {
+            failed_ = true;
+            break;
+        }
+        if (got == 0)
+            break;
+        ev.cpu = static_cast<uint16_t>(cpu_);
+        struct ref_result res;
+        if (guest_event_is_reference(static_cast<enum guest_event_kind>(ev.kind))) {
+            cost_charge(clock_->acct, clock_->costs, COST_GUEST_REF, 1);
+            qk_.inc(ref_time);
+            engine_event(&engine_, &ev, st, &res);
+            ++refs;
+            if (rp_->after_ref)
+                rp_->after_ref(rp_->observer_ctx, cpu_, refs);
+        } else {
+            engine_event(&engine_, &ev, st, &res);
+        }
+        if (qk_.need_sync())
+            qk_.sync();
+    }
+    engine_finish(&engine_, cpu_);
+    qk_.sync();
+}
+
+} // namespace vhptsim

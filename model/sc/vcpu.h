@@ -1,0 +1,59 @@
+// vcpu.h - the Vcpu module: pulls one vCPU's guest events, runs the guest OS model, and drives
+// them through the MachineTlb (translations) and the Vmm (exits); keeps time with a quantum
+// keeper, no wait() per reference.
+#ifndef VHPTSIM_SC_VCPU_H
+#define VHPTSIM_SC_VCPU_H
+
+#include "sc_protocol.h"
+
+#include <tlm_utils/tlm_quantumkeeper.h>
+#include "sc_timing.h"
+
+extern "C" {
+#include "../platform/platform.h"
+#include "../platform/ref_engine.h"
+#include "../vmm/vmm_emul.h"
+#include "sc_run.h"
+}
+
+namespace vhptsim {
+
+class Vcpu : public sc_core::sc_module, public LtInitiator<TranslateProtocol>, public LtInitiator<VmmProtocol> {
+  public:
+    tlm::tlm_initiator_socket<64, TranslateProtocol> tlb;
+    tlm::tlm_initiator_socket<64, VmmProtocol> vmm;
+
+    Vcpu(sc_core::sc_module_name name, unsigned cpu, struct platform *p, const CpuClock *clock,
+         const struct sc_run_params *rp);
+
+    bool failed() const { return failed_; }
+    // both backward interfaces share this one (tlm_bw_direct_mem_if is a virtual base)
+    void invalidate_direct_mem_ptr(sc_dt::uint64, sc_dt::uint64) override {}
+
+  private:
+    void run();
+
+    // the engine's stages (struct engine_ops), as transactions
+    static const struct mtlb_entry *op_translate(void *ctx, unsigned cpu, enum vmm_tlb_side side, uint64_t va);
+    static struct vmm_miss_result op_page_fault(void *ctx, unsigned cpu, uint64_t va, enum vmm_tlb_side side, int rse);
+    static void op_emulate(void *ctx, unsigned cpu, const struct guest_event *ev);
+    static int op_resume(void *ctx, unsigned cpu);
+    static void op_reflect(void *ctx, unsigned cpu, enum vmm_fault fault);
+    static void op_guest_handler(void *ctx, unsigned cpu, enum vmm_fault fault);
+    static void op_store_value(void *ctx, unsigned cpu, uint64_t paddr, uint64_t value, unsigned size);
+    static const struct engine_ops ops_;
+
+    void vmm_call(VmmTxn &txn);
+
+    unsigned cpu_;
+    struct platform *p_;
+    const CpuClock *clock_;
+    const struct sc_run_params *rp_;
+    struct engine engine_;
+    tlm_utils::tlm_quantumkeeper qk_;
+    bool failed_ = false;
+};
+
+} // namespace vhptsim
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * wl_zipf.c - zipf-distributed references by inverse CDF over a precomputed table.
+ *
+ * The footprint is cut into n = footprint / zipf_item items. Rank r (1..n) has probability
+ * r^-alpha / H(n, alpha), H(n, alpha) = sum_{k=1..n} k^-alpha. The table holds the cumulative
+ * probabilities cdf[i] = P(rank <= i + 1), the last forced to exactly 1. A reference draws
+ * u = wl_rng_double (one output) and takes the smallest i with cdf[i] > u (binary search), so
+ * rank i + 1; then a uniform access slot inside that item (wl_rng_below, a second output unless
+ * the item is one slot). Rank r is item r - 1 (the hottest items at the start of the footprint)
+ * unless zipf_scatter is set, when it is item ((r - 1) * 2654435761) mod n: 2654435761 is a
+ * prime larger than the table cap, so this is a permutation of the items.
+ *
+ * The table costs 8 bytes per item and is capped at WL_ZIPF_MAX_ITEMS items (32 MiB): a bigger
+ * footprint needs a bigger zipf_item. One table is shared by every instance and process.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "workload_internal.h"
+
+#define ZIPF_SCATTER_MUL UINT64_C(2654435761)
+
+int wl_zipf_check(const struct workload_params *p, uint64_t slot, char *err, size_t errlen)
+{
+    if (!(p->zipf_alpha > 0) || !isfinite(p->zipf_alpha))
+        return wl_fail(err, errlen, "zipf_alpha must be a finite number > 0 (got %g)", p->zipf_alpha);
+    if (p->zipf_item == 0 || p->zipf_item % slot)
+        return wl_fail(err, errlen, "zipf_item %llu must be a nonzero multiple of the access slot (%llu bytes)",
+                       (unsigned long long)p->zipf_item, (unsigned long long)slot);
+    if (p->footprint % p->zipf_item)
+        return wl_fail(err, errlen, "footprint %llu must be a multiple of zipf_item %llu",
+                       (unsigned long long)p->footprint, (unsigned long long)p->zipf_item);
+    if (p->footprint / p->zipf_item > WL_ZIPF_MAX_ITEMS)
+        return wl_fail(err, errlen, "zipf: %llu items exceed the table cap of %u; use a larger zipf_item",
+                       (unsigned long long)(p->footprint / p->zipf_item), WL_ZIPF_MAX_ITEMS);
+    return 0;
+}
+
+struct wl_zipf_table *wl_zipf_table_create(uint64_t n, double alpha)
+{
+    struct wl_zipf_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->n = n;
+    t->cdf = malloc(n * sizeof *t->cdf);
+    if (!t->cdf) {
+        free(t);
+        return NULL;
+    }
+    /* H summed from the smallest term up, so small terms are not lost against a large sum. */
+    double h = 0;
+    for (uint64_t k = n; k >= 1; k--)
+        h += pow((double)k, -alpha);
+    double acc = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        acc += pow((double)(i + 1), -alpha);
+        t->cdf[i] = acc / h;
+    }
+    t->cdf[n - 1] = 1.0;
+    return t;
+}
+
+void wl_zipf_table_destroy(struct wl_zipf_table *t)
+{
+    if (t) {
+        free(t->cdf);
+        free(t);
+    }
+}
+
+uint64_t wl_zipf_rank(const struct wl_zipf_table *t, double u)
+{
+    uint64_t lo = 0, hi = t->n - 1; /* cdf[hi] = 1 > u always */
+    while (lo < hi) {
+        const uint64_t mid = lo + (hi - lo) / 2;
+        if (t->cdf[mid] > u)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo + 1;
+}
+
+void wl_zipf_init(struct wl_pattern *pt)
+{
+    pt->n = pt->zipf->n;
+}
+
+uint64_t wl_zipf_next(struct wl_pattern *pt)
+{
+    const uint64_t r0 = wl_zipf_rank(pt->zipf, wl_rng_double(&pt->rng)) - 1;
+    const uint64_t item = pt->scatter ? (r0 * ZIPF_SCATTER_MUL) % pt->n : r0;
+    const uint64_t off = wl_rng_below(&pt->rng, pt->item / pt->slot) * pt->slot;
+    return pt->base + item * pt->item + off;
+}

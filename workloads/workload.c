@@ -233,7 +233,7 @@ int workload_check(const struct workload_params *p, char *err, size_t errlen)
 void wl_push(struct wl_instance *in, const struct guest_event *ev)
 {
     /* a step queues at most nr_vcpus + 2 events (wl_instance.q holds WL_QUEUE_CAP) */
-    in->q[(in->qhead + in->qn) % WL_QUEUE_CAP] = *ev;
+    in->q[(in->qhead + in->qn) & (WL_QUEUE_CAP - 1)] = *ev;
     in->qn++;
 }
 
@@ -242,7 +242,7 @@ unsigned wl_next_ref_cpu(const struct wl_instance *in)
     const struct workload_params *p = &in->w->p;
     if (p->vcpu_mode == WL_VCPU_PER_VCPU)
         return in->idx;
-    return (unsigned)(in->refs % p->nr_vcpus);
+    return p->nr_vcpus == 1 ? 0 : (unsigned)(in->refs % p->nr_vcpus); /* no division on one vCPU */
 }
 
 static void pattern_init(struct wl_pattern *pt, const struct workload *w, uint64_t base, uint64_t *sm)
@@ -301,19 +301,18 @@ static uint64_t pattern_next(struct wl_pattern *pt, int *store)
     }
 }
 
-/* Queues the events of one reference (and the CTX / MARK events due before it). */
-static void emit_reference(struct wl_instance *in)
+/* Builds the next reference in *ev; the CTX / MARK events due before it are queued. */
+static void build_reference(struct wl_instance *in, struct guest_event *ev)
 {
     const struct workload_params *p = &in->w->p;
     if (p->kind == WL_MULTIPROC)
         wl_multiproc_before_ref(in);
     struct wl_pattern *pt = &in->pat[in->cur];
-    struct guest_event ev;
-    memset(&ev, 0, sizeof ev);
+    memset(ev, 0, sizeof *ev);
     if (p->ifetch_fraction > 0 && wl_rng_double(&in->mix) < p->ifetch_fraction) {
-        ev.kind = GE_IFETCH;
-        ev.va = p->code_base + pt->code_off;
-        ev.size = WL_IFETCH_SIZE;
+        ev->kind = GE_IFETCH;
+        ev->va = p->code_base + pt->code_off;
+        ev->size = WL_IFETCH_SIZE;
         pt->code_off += WL_IFETCH_SIZE;
         if (pt->code_off >= p->code_footprint)
             pt->code_off = 0;
@@ -321,37 +320,34 @@ static void emit_reference(struct wl_instance *in)
         if (p->kind == WL_MMAP_STORM)
             wl_mmap_storm_before_ref(in);
         int store;
-        ev.va = pattern_next(pt, &store);
+        ev->va = pattern_next(pt, &store);
         if (!store && p->write_fraction > 0)
             store = wl_rng_double(&in->mix) < p->write_fraction;
-        ev.kind = store ? GE_STORE : GE_LOAD;
-        ev.size = (uint8_t)p->access_size;
+        ev->kind = store ? GE_STORE : GE_LOAD;
+        ev->size = (uint8_t)p->access_size;
     }
-    ev.cpu = (uint16_t)wl_next_ref_cpu(in);
-    wl_push(in, &ev);
+    ev->cpu = (uint16_t)wl_next_ref_cpu(in);
     in->refs++;
 }
 
-/* Queues the next step of the instance; leaves the queue empty when the instance is done. */
-static void instance_fill(struct wl_instance *in)
-{
-    if (in->refs < in->length) {
-        emit_reference(in);
-        return;
-    }
-    if (in->w->p.kind == WL_MULTIPROC && wl_multiproc_end_step(in))
-        return;
-    in->finished = 1;
-}
-
+/* The next event of the instance in *ev: 1, or 0 when the instance is done. The common step
+ * (one reference, nothing due before it) is built straight into *ev, without the queue. */
 static int instance_pop(struct wl_instance *in, struct guest_event *ev)
 {
-    if (in->qn == 0 && !in->finished)
-        instance_fill(in);
+    if (in->qn == 0 && !in->finished) {
+        if (in->refs < in->length) {
+            build_reference(in, ev);
+            if (in->qn == 0)
+                return 1;
+            wl_push(in, ev); /* behind the CTX / MARK events its step queued */
+        } else if (!(in->w->p.kind == WL_MULTIPROC && wl_multiproc_end_step(in))) {
+            in->finished = 1;
+        }
+    }
     if (in->qn == 0)
         return 0;
     *ev = in->q[in->qhead];
-    in->qhead = (in->qhead + 1) % WL_QUEUE_CAP;
+    in->qhead = (in->qhead + 1) & (WL_QUEUE_CAP - 1);
     in->qn--;
     return 1;
 }
@@ -406,13 +402,14 @@ int workload_next(struct workload *w, struct guest_event *ev)
         if (!in->finished || in->qn) {
             if (instance_pop(in, ev)) {
                 /* per_vcpu: instances take turns, one reference each */
-                if (guest_event_is_reference((enum guest_event_kind)ev->kind))
-                    w->cur = (w->cur + 1) % w->ninst;
+                if (guest_event_is_reference((enum guest_event_kind)ev->kind) && ++w->cur == w->ninst)
+                    w->cur = 0;
                 return 1;
             }
             w->nfinished++;
         }
-        w->cur = (w->cur + 1) % w->ninst;
+        if (++w->cur == w->ninst)
+            w->cur = 0;
     }
     return 0;
 }

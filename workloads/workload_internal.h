@@ -17,7 +17,7 @@
 
 #define WL_SLOT_ALIGN_MIN UINT64_C(4096)     /* smallest IA-64 page: mmap granule */
 #define WL_VCPU_SPAN_ALIGN (UINT64_C(1) << 20) /* per_vcpu data areas start on 1 MiB bounds */
-#define WL_QUEUE_CAP (WL_MAX_VCPUS + 4)       /* most events one step queues */
+#define WL_QUEUE_CAP 128 /* > the most events one step queues (WL_MAX_VCPUS + 4); a power of two */
 
 /* The cumulative distribution of zipf(alpha) over n items: cdf[i] = sum_{k<=i+1} k^-alpha / H. */
 struct wl_zipf_table {

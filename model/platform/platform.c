@@ -102,7 +102,12 @@ int platform_init(struct platform *p, const struct platform_params *params, char
             goto oom;
         }
     }
-    p->engine = (struct engine){.ops = &functional_ops, .ctx = p, .os = NULL};
+    p->pending = malloc(p->nr_vcpus * sizeof *p->pending);
+    if (!p->pending)
+        goto oom;
+    for (unsigned i = 0; i < p->nr_vcpus; i++)
+        p->pending[i] = &p->cpu[i].vmm.requests;
+    p->engine = (struct engine){.ops = &functional_ops, .ctx = p, .os = NULL, .resume_pending = p->pending};
     return 0;
 oom:
     snprintf(err, errlen, "out of memory building the platform");
@@ -122,6 +127,8 @@ void platform_free(struct platform *p)
     }
     free(p->cpu);
     p->cpu = NULL;
+    free(p->pending);
+    p->pending = NULL;
     vmm_vm_free(&p->vm);
     phys_mem_free(&p->mem);
 }

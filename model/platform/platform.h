@@ -42,6 +42,7 @@ struct platform {
     unsigned nr_vcpus;
     struct platform_cpu *cpu;
     struct engine engine; /* the untimed stages: direct calls into the C models */
+    const unsigned **pending; /* per vCPU: &cpu[i].vmm.requests (engine.resume_pending) */
 };
 
 /* 0, or -1 with the reason in err (bad parameters or out of memory). */

@@ -98,7 +98,8 @@ static void reference(struct engine *e, const struct guest_event *ev, struct eng
 void engine_event(struct engine *e, const struct guest_event *ev, struct engine_stats *st, struct ref_result *res)
 {
     const unsigned cpu = ev->cpu;
-    e->ops->resume(e->ctx, cpu);
+    if (!e->resume_pending || *e->resume_pending[cpu])
+        e->ops->resume(e->ctx, cpu);
     st->events[ev->kind]++;
     res->end = REF_TLB_HIT;
     res->fault = VMM_FAULT_NONE;

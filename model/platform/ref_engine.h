@@ -70,6 +70,9 @@ struct engine {
     const struct engine_ops *ops;
     void *ctx;
     struct guest_os *os; /* NULL: the stream carries its own TLB operations (exact replay) */
+    /* per vCPU: its VMM's pending-request word; when set and 0, resume() is not called (the
+     * common case costs no call). NULL: always call resume(). */
+    const unsigned *const *resume_pending;
 };
 
 /* Boots vCPU cpu's guest (the guest OS model's set-up instructions), if there is a model. */

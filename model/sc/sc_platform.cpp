@@ -12,7 +12,7 @@ Platform::Platform(sc_core::sc_module_name name, struct platform *p, const struc
     const sc_core::sc_time period(static_cast<double>(rp->clock_period_ps), sc_core::SC_PS);
     for (unsigned i = 0; i < p->nr_vcpus; i++) {
         std::unique_ptr<PerCpu> c(new PerCpu);
-        c->clock = CpuClock{&p->cpu[i].cycles, rp->costs, period};
+        c->clock = CpuClock(&p->cpu[i].cycles, rp->costs, period);
         const std::string n = "cpu" + std::to_string(i);
         c->tlb.reset(new MachineTlb((n + "_tlb").c_str(), &p->cpu[i].mach, &c->clock));
         c->walker.reset(new Walker((n + "_walker").c_str(), &p->cpu[i].mach, &c->clock));

@@ -17,6 +17,7 @@ Vcpu::Vcpu(sc_core::sc_module_name name, unsigned cpu, struct platform *p, const
     engine_.ops = &ops_;
     engine_.ctx = this;
     engine_.os = rp->os;
+    engine_.resume_pending = p->pending;
     SC_HAS_PROCESS(Vcpu);
     SC_THREAD(run);
 }

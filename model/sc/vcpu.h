@@ -18,6 +18,22 @@ extern "C" {
 
 namespace vhptsim {
 
+// The standard quantum keeper, plus how much local time is left before the next sync point:
+// sc_time_stamp() only moves when the thread syncs, so the hit path compares against a cached
+// budget instead of asking the kernel for the time on every event (same sync points).
+class QuantumKeeper : public tlm_utils::tlm_quantumkeeper {
+  public:
+    void reset() override
+    {
+        tlm_utils::tlm_quantumkeeper::reset();
+        budget_ = m_next_sync_point - sc_core::sc_time_stamp();
+    }
+    bool need_sync() const override { return get_local_time() >= budget_; }
+
+  private:
+    sc_core::sc_time budget_;
+};
+
 class Vcpu : public sc_core::sc_module, public LtInitiator<TranslateProtocol>, public LtInitiator<VmmProtocol> {
   public:
     tlm::tlm_initiator_socket<64, TranslateProtocol> tlb;
@@ -50,7 +66,7 @@ class Vcpu : public sc_core::sc_module, public LtInitiator<TranslateProtocol>, p
     const CpuClock *clock_;
     const struct sc_run_params *rp_;
     struct engine engine_;
-    tlm_utils::tlm_quantumkeeper qk_;
+    QuantumKeeper qk_;
     bool failed_ = false;
 };
 

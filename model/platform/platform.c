@@ -95,7 +95,11 @@ int platform_init(struct platform *p, const struct platform_params *params, char
         goto oom;
     for (unsigned i = 0; i < p->nr_vcpus; i++) {
         struct platform_cpu *c = &p->cpu[i];
-        if (machine_init(&c->mach, &params->machine, &p->mem) != 0)
+        /* each vCPU draws its own replacement and walker-latency sequences */
+        struct machine_params mp = params->machine;
+        mp.tlb_seed = params->machine.tlb_seed + (uint64_t)i * UINT64_C(0xd1b54a32d192ed03); /* not the streams' gamma */
+        mp.walker.seed = params->machine.walker.seed + (uint64_t)i * UINT64_C(0xd1b54a32d192ed03); /* not the streams' gamma */
+        if (machine_init(&c->mach, &mp, &p->mem) != 0)
             goto oom;
         if (vmm_vcpu_init(&c->vmm, i, &p->vm, machine_as_vmm_machine(&c->mach)) != 0) {
             machine_free(&c->mach);

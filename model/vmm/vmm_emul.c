@@ -8,10 +8,11 @@
 /* _PAGE_SIZE_16M: itr.d of a 16 MiB page skips the purge (the guest kernel's identity TRs) */
 #define PAGE_SIZE_16M_SHIFT 24u
 
-/* PSR bits vcpu_set_psr clears because they reset after every instruction: id da dd ss ed ia */
+/* PSR bits vcpu_set_psr clears because they reset after every instruction: id (37), da (38),
+ * dd (39), ss (40), ed (43), ia (45); bn (44) is kept */
 #define VPSR_TRANSIENT_BITS                                                                   \
     ((UINT64_C(1) << 37) | (UINT64_C(1) << 38) | (UINT64_C(1) << 39) | (UINT64_C(1) << 40) | \
-     (UINT64_C(1) << 43) | (UINT64_C(1) << 44))
+     (UINT64_C(1) << 43) | (UINT64_C(1) << 45))
 
 /* mm_switch_table actions (vcpu.c) */
 enum { SW_BAD = 0, SW_V2P, SW_P2V, SW_SELF, SW_NOP };

@@ -249,6 +249,11 @@ static void test_set_psr_mode_switch(void)
                                (UINT64_C(1) << 40) | (UINT64_C(1) << 43);
     vmm_set_psr(&F.v, PSR_VIRT | transient | (UINT64_C(1) << 14));
     CHECK_EQ(F.v.vpsr, PSR_VIRT | (UINT64_C(1) << 14));
+    /* ... and ia (45) (kregs.h IA64_PSR_IA_BIT), but keeps bn (44): once a model bug */
+    vmm_set_psr(&F.v, PSR_VIRT | (UINT64_C(1) << 45));
+    CHECK_EQ(F.v.vpsr, PSR_VIRT);
+    vmm_set_psr(&F.v, PSR_VIRT | (UINT64_C(1) << 44));
+    CHECK_EQ(F.v.vpsr, PSR_VIRT | (UINT64_C(1) << 44));
     fake_vcpu_free(&F);
 }
 

@@ -1,0 +1,59 @@
+#!/bin/sh
+# run_e2e.sh VHPTSIM CASE.yaml - one end-to-end run of the timed platform, then checks:
+#  - for every vCPU the cycle rows sum exactly to cpuN.cycles.total (every cycle is charged
+#    to one row of the cost table);
+#  - every "# expect: NAME OP VALUE" line of the case (OP one of == != >= <= > <), against
+#    stats.yaml; the expected values are derived by hand in the case's comments;
+#  - with a "# determinism" line: a second run gives byte-identical stats and time series.
+set -u
+vhptsim=$1 case=$2
+name=$(basename "$case" .yaml)
+out=$(mktemp -d) || exit 1
+trap 'rm -rf "$out"' EXIT
+if ! "$vhptsim" run -q -o "$out/a" "$case"; then
+    echo "$name: run failed" >&2
+    exit 1
+fi
+stats="$out/a/stats.yaml"
+fail=0
+
+# cycle breakdown: sum of cpuN.cycles.<row> == cpuN.cycles.total
+awk -F': ' '
+    $1 ~ /^cpu[0-9]+\.cycles\./ {
+        split($1, part, "."); cpu = part[1]; row = part[3]
+        if (row == "total") total[cpu] = $2; else sum[cpu] += $2
+    }
+    END {
+        bad = 0
+        for (c in total) if (sum[c] != total[c]) { printf "%s: cycle rows sum to %d, total is %d\n", c, sum[c], total[c]; bad = 1 }
+        if (length(total) == 0) { print "no cycles.total in stats"; bad = 1 }
+        exit bad
+    }' "$stats" >&2 || fail=1
+
+# expectations
+grep '^# expect: ' "$case" | sed 's/^# expect: //' | while read -r key op want; do
+    got=$(awk -F': ' -v k="$key" '$1 == k { print $2 }' "$stats")
+    if [ -z "$got" ]; then
+        echo "$name: no '$key' in stats.yaml" >&2; echo x >>"$out/failed"; continue
+    fi
+    if ! awk -v g="$got" -v w="$want" -v op="$op" 'BEGIN {
+            g += 0; w += 0
+            if (op == "==") ok = g == w; else if (op == "!=") ok = g != w
+            else if (op == ">=") ok = g >= w; else if (op == "<=") ok = g <= w
+            else if (op == ">") ok = g > w; else if (op == "<") ok = g < w; else ok = 0
+            if (ok) exit 0
+            exit 1 }'; then
+        echo "$name: expected $key $op $want, got $got" >&2; echo x >>"$out/failed"
+    fi
+done
+[ -e "$out/failed" ] && fail=1
+
+if grep -q '^# determinism' "$case"; then
+    "$vhptsim" run -q -o "$out/b" "$case" || { echo "$name: second run failed" >&2; exit 1; }
+    for f in stats.yaml stats.csv timeseries.csv config.yaml; do
+        if [ -e "$out/a/$f" ] && ! cmp -s "$out/a/$f" "$out/b/$f"; then
+            echo "$name: $f differs between two runs of the same config and seed" >&2; fail=1
+        fi
+    done
+fi
+exit $fail

@@ -617,8 +617,10 @@ static int trace_convert(int argc, char **argv)
     }
     if (to == FMT_VTRACE) {
         fprintf(sink.f, "# converted from %s by vhptsim trace convert\n", in);
-        if (src.vt && vtrace_write_header(sink.f, vtrace_vcpus(src.vt)) != 0)
+        if (src.vt && vtrace_write_header(sink.f, vtrace_vcpus(src.vt)) != 0) {
+            cli_error("trace convert: cannot write '%s': %s", outp, strerror(errno ? errno : EIO));
             status = EXIT_RUNTIME;
+        }
     }
     uint64_t dropped = 0, values_dropped = 0;
     char where[600];
@@ -630,6 +632,7 @@ static int trace_convert(int argc, char **argv)
                         where, (unsigned)ev.cpu);
                 status = EXIT_USAGE;
             } else if (vtrace_write_event(sink.f, &ev) != 0) {
+                cli_error("trace convert: cannot write '%s': %s", outp, strerror(errno ? errno : EIO));
                 status = EXIT_RUNTIME;
             }
         } else {

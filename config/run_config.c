@@ -1,8 +1,10 @@
 /* run_config.c - the experiment-file schema (docs/config.md) over struct run_config. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "run_config.h"
 
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../model/ia64/ia64_arch.h"
@@ -344,7 +346,7 @@ static const struct field workload_fields[] = {
 };
 
 static const struct field trace_fields[] = {
-    {.key = "path", .kind = FIELD_STRING, .offset = OFF(trace_path), .max_len = RUN_PATH_MAX},
+    {.key = "path", .kind = FIELD_STRING, .offset = OFF(trace_path), .max_len = RUN_PATH_MAX, .allow_empty = 1},
     BOOL("per_instruction", ski_per_instruction),
     END,
 };
@@ -483,6 +485,25 @@ static int cross_check(const struct schema_ctx *ctx, yaml_node_t *root, struct r
     return 0;
 }
 
+/* A trace path is relative to the experiment file; keep it absolute from here on, so the
+ * resolved config.yaml written elsewhere still names the same file. */
+static void absolute_trace_path(struct run_config *c, const char *config_path)
+{
+    if (c->trace_path[0] == '\0' || c->trace_path[0] == '/')
+        return;
+    char joined[2 * RUN_PATH_MAX];
+    const char *slash = strrchr(config_path, '/');
+    if (slash)
+        snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - config_path), config_path, c->trace_path);
+    else
+        snprintf(joined, sizeof joined, "%s", c->trace_path);
+    char *real = realpath(joined, NULL);
+    const char *use = real ? real : joined;
+    if (strlen(use) < sizeof c->trace_path)
+        memcpy(c->trace_path, use, strlen(use) + 1);
+    free(real);
+}
+
 int run_config_load(struct run_config *c, const char *path, char *err, size_t errlen)
 {
     yaml_document_t doc;
@@ -495,6 +516,8 @@ int run_config_load(struct run_config *c, const char *path, char *err, size_t er
         rc = schema_load_mapping(&ctx, root, c, top_fields);
     if (rc == 0)
         rc = cross_check(&ctx, root, c);
+    if (rc == 0)
+        absolute_trace_path(c, path);
     yaml_document_delete(&doc);
     return rc;
 }

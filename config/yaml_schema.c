@@ -141,8 +141,9 @@ static int load_field(const struct schema_ctx *ctx, yaml_node_t *node, void *bas
         if (need_scalar(ctx, node, "a string") != 0)
             return -1;
         const char *s = scalar_text(node);
-        if (strlen(s) == 0 || strlen(s) >= f->max_len)
-            return schema_error(ctx, node, "'%s' must be 1 to %zu characters", f->key, f->max_len - 1);
+        if ((strlen(s) == 0 && !f->allow_empty) || strlen(s) >= f->max_len)
+            return schema_error(ctx, node, "'%s' must be %d to %zu characters", f->key, f->allow_empty ? 0 : 1,
+                                f->max_len - 1);
         memcpy(dst, s, strlen(s) + 1);
         return 0;
     }

@@ -49,6 +49,7 @@ struct field {
     int bytes;           /* integers: accept K/M/G suffixes and write them back that way */
     int hex;             /* integers: write back as 0x-hex (addresses) */
     size_t max_len;      /* FIELD_STRING: buffer size */
+    int allow_empty;     /* FIELD_STRING: "" is a value (an unset path) */
     int (*enum_parse)(const char *name, int *value);
     const char *(*enum_name)(int value);
     const struct field *sub; /* FIELD_SECTION: its fields, NULL-key terminated */

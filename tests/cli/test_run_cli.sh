@@ -1,0 +1,40 @@
+#!/bin/sh
+# test_run_cli.sh VHPTSIM SOURCE_DIR - `vhptsim run`: help, options, the output directory.
+set -u
+vhptsim=$1 src=$2
+fail=0
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/small.yaml" <<'YAML'
+name: small
+run: {length: 5000, warmup: 1000, interval: 1000}
+workload: {kind: uniform, footprint: 8M}
+YAML
+
+"$vhptsim" run --help >"$tmp/help" || { echo "FAIL: run --help" >&2; fail=1; }
+for word in --output --quiet config.yaml stats.yaml stats.csv timeseries.csv; do
+    grep -q -- "$word" "$tmp/help" || { echo "FAIL: run --help does not mention $word" >&2; fail=1; }
+done
+"$vhptsim" help run >/dev/null || { echo "FAIL: help run" >&2; fail=1; }
+"$vhptsim" run >/dev/null 2>&1; [ $? -eq 2 ] || { echo "FAIL: run without a file must exit 2" >&2; fail=1; }
+"$vhptsim" run --bogus "$tmp/small.yaml" >/dev/null 2>&1; [ $? -eq 2 ] || { echo "FAIL: unknown option must exit 2" >&2; fail=1; }
+
+# a run writes exactly the four files
+"$vhptsim" run -q -o "$tmp/out" "$tmp/small.yaml" || { echo "FAIL: small run" >&2; fail=1; }
+[ "$(ls "$tmp/out" | tr '\n' ' ')" = "config.yaml stats.csv stats.yaml timeseries.csv " ] ||
+    { echo "FAIL: unexpected output files: $(ls "$tmp/out")" >&2; fail=1; }
+# 5000 references, warm-up 1000: 4 time-series rows (at 2000, 3000, 4000, 5000) plus the header
+[ "$(wc -l <"$tmp/out/timeseries.csv")" -eq 5 ] || { echo "FAIL: timeseries.csv should have 4 rows" >&2; fail=1; }
+# the statistics cover the 4000 references after the warm-up
+grep -qx 'cpu0.refs: 4000' "$tmp/out/stats.yaml" || { echo "FAIL: refs after warm-up should be 4000" >&2; fail=1; }
+# the resolved config is itself a valid experiment that gives the same statistics
+"$vhptsim" run -q -o "$tmp/again" "$tmp/out/config.yaml" || { echo "FAIL: rerun of config.yaml" >&2; fail=1; }
+cmp -s "$tmp/out/stats.yaml" "$tmp/again/stats.yaml" || { echo "FAIL: config.yaml does not reproduce the run" >&2; fail=1; }
+# a second run replaces the directory; nothing is left beside it
+"$vhptsim" run -q -o "$tmp/out" "$tmp/small.yaml" || { echo "FAIL: rerun into the same directory" >&2; fail=1; }
+[ "$(ls "$tmp" | grep -c '^out')" -eq 1 ] || { echo "FAIL: temporary directories left: $(ls "$tmp")" >&2; fail=1; }
+# a failing run (bad config) leaves the previous result untouched
+printf 'name: small\nvcpus: 0\n' >"$tmp/bad.yaml"
+"$vhptsim" run -q -o "$tmp/out" "$tmp/bad.yaml" 2>/dev/null
+cmp -s "$tmp/out/stats.yaml" "$tmp/again/stats.yaml" || { echo "FAIL: a failed run changed the previous result" >&2; fail=1; }
+exit $fail

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../trace/ski_reader.h"
 #include "../trace/vtrace.h"
 #include "../workloads/workload.h"
 
@@ -17,6 +18,7 @@ struct event_source {
     enum workload_source kind;
     struct workload *wl;
     struct vtrace_reader *vt;
+    struct ski_reader *ski;
     unsigned nr_vcpus;
     struct queue q[VTRACE_MAX_VCPUS];
     int ended;
@@ -57,10 +59,19 @@ static int pull(struct event_source *s, struct guest_event *ev)
     int rc;
     if (s->kind == SOURCE_GENERATOR) {
         rc = workload_next(s->wl, ev);
+    } else if (s->kind == SOURCE_SKI) {
+        rc = ski_next(s->ski, ev);
+        if (rc < 0)
+            snprintf(s->err, sizeof s->err, "%s", ski_reader_error(s->ski));
     } else {
         rc = vtrace_next(s->vt, ev);
         if (rc < 0)
             snprintf(s->err, sizeof s->err, "%s", vtrace_reader_error(s->vt));
+    }
+    if (rc == 1 && ev->cpu >= s->nr_vcpus) {
+        snprintf(s->err, sizeof s->err, "the trace addresses vCPU %u but the experiment has vcpus: %u",
+                 (unsigned)ev->cpu, s->nr_vcpus);
+        return -1;
     }
     if (rc == 0)
         s->ended = 1;
@@ -118,9 +129,15 @@ struct event_source *event_source_open(const struct run_config *c, const char *c
         }
         return s;
     }
-    snprintf(err, errlen, "Ski trace sources are not supported by 'run' yet");
-    free(s);
-    return NULL;
+    /* SOURCE_SKI */
+    char path[RUN_PATH_MAX + 512];
+    resolve(path, sizeof path, config_path, c->trace_path);
+    s->ski = ski_open(path, c->ski_per_instruction ? SKI_IFETCH_INSN : SKI_IFETCH_BUNDLE, err, errlen);
+    if (!s->ski) {
+        free(s);
+        return NULL;
+    }
+    return s;
 }
 
 void event_source_close(struct event_source *s)
@@ -131,6 +148,8 @@ void event_source_close(struct event_source *s)
         workload_destroy(s->wl);
     if (s->vt)
         vtrace_close(s->vt);
+    if (s->ski)
+        ski_close(s->ski);
     for (unsigned i = 0; i < VTRACE_MAX_VCPUS; i++)
         free(s->q[i].ev);
     free(s);

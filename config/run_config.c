@@ -311,6 +311,7 @@ static const struct field guest_fields[] = {
     BOOL("enabled", guest_enabled),
     BOOL("vhpt", guest.vhpt_enabled),
     {.key = "vhpt_size", .kind = FIELD_SIZE_SHIFT, .offset = OFF(guest.vhpt_size), .min = 15, .max = 61},
+    {.key = "vhpt_base", .kind = FIELD_U64, .offset = OFF(guest.vhpt_base), .min = 0, .max = UINT64_C(1) << 61, .hex = 1},
     UINT("rid_bits", guest.rid_bits, 4, 24),
     BYTES("memory", guest.guest_mem, UINT64_C(1) << 20, UINT64_C(1) << 44),
     ENUM("purge", guest.purge, purge_parse, purge_name),

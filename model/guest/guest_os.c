@@ -115,6 +115,9 @@ const char *guest_os_params_check(const struct guest_os_params *p)
         return "guest: the guest VHPT size (pta.size) must be 15..61";
     if (p->vhpt_enabled > 1)
         return "guest: vhpt_enabled must be 0 or 1";
+    if (p->vhpt_base && ((p->vhpt_base & ((UINT64_C(1) << p->vhpt_size) - 1)) ||
+                         p->vhpt_base > (UINT64_C(1) << IA64_VRN_SHIFT) - (UINT64_C(1) << p->vhpt_size)))
+        return "guest: vhpt_base must be a region offset aligned to the VHPT size, the table inside the region";
     if (p->vhpt_enabled) {
         /* a short-format VHPT has no tags: two pages of a region must never share an entry,
          * which needs 2^size >= 8 * 2^(61 - ps), i.e. size >= 64 - ps (Linux sizes it so) */
@@ -426,7 +429,7 @@ struct guest_os *guest_os_create(const struct guest_os_params *p, struct phys_me
     guest_frames_init(&os->frames, p2m, p->guest_mem);
     /* the VHPT at the top of every region's offset space, aligned to its size (Linux:
      * pta = 2^61 - 2^vmlpt_bits); pta.ve mirrors vhpt_enabled, vf = 0 (short format) */
-    const uint64_t base = (UINT64_C(1) << IA64_VRN_SHIFT) - (UINT64_C(1) << p->vhpt_size);
+    const uint64_t base = p->vhpt_base ? p->vhpt_base : (UINT64_C(1) << IA64_VRN_SHIFT) - (UINT64_C(1) << p->vhpt_size);
     os->pta = ia64_pta_make(base, p->vhpt_size, 0, p->vhpt_enabled);
     os->ctx_max = 1u << (p->rid_bits - 3);
     os->ctx_next = 1;
@@ -735,7 +738,9 @@ void guest_os_on_fault(struct guest_os *os, unsigned cpu, enum vmm_fault fault, 
     }
     struct gproc *pr = ps ? region_proc(os, cpu, r) : NULL;
     const uint64_t vhpt_base = ia64_region_offset(ia64_pta_base_addr(os->pta));
-    if (!pr || (region_uses_vhpt(&os->p, r) && ia64_region_offset(va) >= vhpt_base)) {
+    const uint64_t offset = ia64_region_offset(va);
+    if (!pr || (region_uses_vhpt(&os->p, r) && offset >= vhpt_base &&
+                offset - vhpt_base < (UINT64_C(1) << os->p.vhpt_size))) {
         /* unused region, no current process, or a reference into the page-table area: Linux
          * would deliver SIGSEGV */
         os->stats.faults_unhandled++;

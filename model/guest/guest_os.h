@@ -49,7 +49,9 @@ struct guest_os_params {
     unsigned nr_vcpus;
     unsigned region_ps[8];   /* guest page size (rr.ps) per region; 0 = region unused */
     unsigned vhpt_enabled;   /* 1: short-format guest VHPT walker on (rr.ve = pta.ve = 1) */
-    unsigned vhpt_size;      /* log2 bytes of the guest VHPT (pta.size), 15..61 */
+    unsigned vhpt_size;      /* log2 bytes of the guest VHPT (pta.size): 64 - ps .. 61 */
+    uint64_t vhpt_base;      /* region offset of the guest VHPT, aligned to 2^vhpt_size;
+                                0 = the top of each region (Linux: 2^61 - 2^vhpt_size) */
     unsigned rid_bits;       /* width of the RID space the kernel allocates from (<= 24) */
     uint64_t guest_mem;      /* bytes of guest-physical memory to allocate frames from */
     enum guest_purge_style purge;

@@ -44,6 +44,122 @@ void mtlb_entry_set(struct mtlb_entry *e, uint64_t va, uint64_t rid, unsigned ps
     e->valid = 1;
 }
 
+/* ---- indexes (tlb_level.h) --------------------------------------------------------------- */
+
+static uint32_t entry_hash(const struct tlb_level *l, const struct mtlb_entry *e)
+{
+    return tlb_level_hash(l, ia64_region_offset(e->va) >> e->ps, e->rid, e->ps);
+}
+
+static uint32_t entry_set(const struct tlb_level *l, const struct mtlb_entry *e)
+{
+    return (uint32_t)((ia64_region_offset(e->va) >> l->index_shift) & l->set_mask);
+}
+
+static void lru_unlink(struct tlb_level *l, uint32_t set, uint32_t i)
+{
+    struct mtlb_entry *e = &l->e[i];
+    if (e->lprev != TLB_LEVEL_NIL)
+        l->e[e->lprev].lnext = e->lnext;
+    else
+        l->lru_head[set] = e->lnext;
+    if (e->lnext != TLB_LEVEL_NIL)
+        l->e[e->lnext].lprev = e->lprev;
+    else
+        l->lru_tail[set] = e->lprev;
+}
+
+static void lru_push_front(struct tlb_level *l, uint32_t set, uint32_t i)
+{
+    struct mtlb_entry *e = &l->e[i];
+    const uint32_t head = l->lru_head[set];
+    e->lprev = TLB_LEVEL_NIL;
+    e->lnext = head;
+    if (head != TLB_LEVEL_NIL)
+        l->e[head].lprev = i;
+    else
+        l->lru_tail[set] = i;
+    l->lru_head[set] = i;
+}
+
+void tlb_level_lru_promote(struct tlb_level *l, struct mtlb_entry *e)
+{
+    const uint32_t i = (uint32_t)(e - l->e), set = entry_set(l, e);
+    if (l->lru_head[set] == i)
+        return;
+    lru_unlink(l, set, i);
+    lru_push_front(l, set, i);
+}
+
+/* Adds the just-set valid entry i to the indexes (the valid bit is set by the caller). */
+static void index_add(struct tlb_level *l, uint32_t i)
+{
+    struct mtlb_entry *e = &l->e[i];
+    uint32_t *b = &l->bucket[entry_hash(l, e)];
+    e->hnext = *b;
+    *b = i;
+    if (l->ps_count[e->ps]++ == 0)
+        l->ps_present |= UINT64_C(1) << e->ps;
+    if (l->lru_head)
+        lru_push_front(l, entry_set(l, e), i);
+}
+
+/* Removes valid entry i from the page-size counts and the recency list (not from its chain). */
+static void index_drop(struct tlb_level *l, uint32_t i)
+{
+    const struct mtlb_entry *e = &l->e[i];
+    if (--l->ps_count[e->ps] == 0)
+        l->ps_present &= ~(UINT64_C(1) << e->ps);
+    if (l->lru_head)
+        lru_unlink(l, entry_set(l, e), i);
+}
+
+/* Unlinks valid entry i from its hash chain. */
+static void chain_unlink(struct tlb_level *l, uint32_t i)
+{
+    uint32_t *link = &l->bucket[entry_hash(l, &l->e[i])];
+    while (*link != i)
+        link = &l->e[*link].hnext;
+    *link = l->e[i].hnext;
+}
+
+/* Clears valid entry i, already unlinked from its chain. */
+static void remove_unlinked(struct tlb_level *l, uint32_t i)
+{
+    index_drop(l, i);
+    l->validmap[i >> 6] &= ~(UINT64_C(1) << (i & 63));
+    mtlb_entry_clear(&l->e[i]);
+}
+
+/* The lowest invalid entry of [lo, hi), or TLB_LEVEL_NIL. */
+static uint32_t first_free(const struct tlb_level *l, uint32_t lo, uint32_t hi)
+{
+    for (uint32_t w = lo >> 6; (uint64_t)w << 6 < hi; w++) {
+        uint64_t free = ~l->validmap[w];
+        if (w == lo >> 6)
+            free &= ~UINT64_C(0) << (lo & 63);
+        if (free) {
+            const uint32_t i = (w << 6) + (uint32_t)__builtin_ctzll(free);
+            return i < hi ? i : TLB_LEVEL_NIL;
+        }
+    }
+    return TLB_LEVEL_NIL;
+}
+
+static void index_reset(struct tlb_level *l)
+{
+    memset(l->bucket, 0xff, ((size_t)1 << (64 - l->hash_shift)) * sizeof *l->bucket);
+    memset(l->validmap, 0, (((size_t)(l->n ? l->n : 1) + 63) / 64) * sizeof *l->validmap);
+    if (l->lru_head) {
+        memset(l->lru_head, 0xff, l->sets * sizeof *l->lru_head);
+        memset(l->lru_tail, 0xff, l->sets * sizeof *l->lru_tail);
+    }
+    memset(l->ps_count, 0, sizeof l->ps_count);
+    l->ps_present = 0;
+}
+
+/* ---- the level ---------------------------------------------------------------------------- */
+
 int tlb_level_init(struct tlb_level *l, const struct tlb_level_params *p, uint64_t seed)
 {
     memset(l, 0, sizeof *l);
@@ -59,14 +175,29 @@ int tlb_level_init(struct tlb_level *l, const struct tlb_level_params *p, uint64
     l->policy = tlb_policy_get(p->policy);
     l->rng = tlb_rng_state(seed);
     /* an absent level keeps one invalid entry so that the MRU pointer is never NULL */
-    l->e = calloc(l->n ? l->n : 1, sizeof *l->e);
+    const uint32_t slots = l->n ? l->n : 1;
+    unsigned bits = 1; /* buckets: a power of two, at least twice the entries */
+    while (((size_t)1 << bits) < 2 * (size_t)slots)
+        bits++;
+    l->hash_shift = 64 - bits;
+    l->e = calloc(slots, sizeof *l->e);
     l->epoch = calloc(l->sets, sizeof *l->epoch);
-    if (!l->e || !l->epoch) {
+    l->bucket = malloc(((size_t)1 << bits) * sizeof *l->bucket);
+    l->validmap = malloc(((size_t)slots + 63) / 64 * sizeof *l->validmap);
+    if (l->policy_kind == TLB_POLICY_LRU) {
+        l->lru_head = malloc(l->sets * sizeof *l->lru_head);
+        l->lru_tail = malloc(l->sets * sizeof *l->lru_tail);
+    }
+    if (!l->e || !l->epoch || !l->bucket || !l->validmap ||
+        (l->policy_kind == TLB_POLICY_LRU && (!l->lru_head || !l->lru_tail))) {
         tlb_level_free(l);
         return -1;
     }
-    for (uint32_t i = 0; i < (l->n ? l->n : 1); i++)
+    for (uint32_t i = 0; i < slots; i++) {
         mtlb_entry_clear(&l->e[i]);
+        l->e[i].hnext = l->e[i].lprev = l->e[i].lnext = TLB_LEVEL_NIL;
+    }
+    index_reset(l);
     l->mru = &l->e[0];
     return 0;
 }
@@ -75,8 +206,15 @@ void tlb_level_free(struct tlb_level *l)
 {
     free(l->e);
     free(l->epoch);
+    free(l->bucket);
+    free(l->validmap);
+    free(l->lru_head);
+    free(l->lru_tail);
     l->e = NULL;
     l->epoch = NULL;
+    l->bucket = NULL;
+    l->validmap = NULL;
+    l->lru_head = l->lru_tail = NULL;
     l->mru = NULL;
 }
 
@@ -100,22 +238,25 @@ struct mtlb_entry *tlb_level_fill(struct tlb_level *l, uint64_t va, uint64_t rid
     }
     const uint32_t set = (uint32_t)((ia64_region_offset(va) >> l->index_shift) & l->set_mask);
     const uint32_t first = set * l->ways;
-    struct mtlb_entry *victim = NULL;
+    uint32_t v = TLB_LEVEL_NIL;
     if (l->nvalid < l->n) {
-        for (uint32_t w = 0; w < l->ways; w++) {
-            if (!l->e[first + w].valid) {
-                victim = &l->e[first + w];
-                l->nvalid++;
-                break;
-            }
+        v = first_free(l, first, first + l->ways);
+        if (v != TLB_LEVEL_NIL) {
+            l->nvalid++;
+            l->validmap[v >> 6] |= UINT64_C(1) << (v & 63);
         }
     }
-    if (!victim) {
-        victim = &l->e[first + l->policy->victim(l, set, first)];
+    if (v == TLB_LEVEL_NIL) {
+        v = first + l->policy->victim(l, set, first);
         l->stats.evictions++;
+        chain_unlink(l, v);
+        index_drop(l, v);
     }
+    struct mtlb_entry *victim = &l->e[v];
     mtlb_entry_set(victim, va, rid, ps, pte);
-    tlb_level_touch(l, victim);
+    index_add(l, v);
+    victim->stamp = ++l->clock;
+    l->mru = victim;
     l->stats.inserts++;
     return victim;
 }
@@ -127,15 +268,55 @@ static int overlaps(const struct mtlb_entry *e, uint64_t start, uint64_t end_inc
     return e->valid && e->rid == rid && e_start <= end_incl && start <= e_start + ~e->mask;
 }
 
+/* A purge probes one hash chain per VPN of each present page size the range covers; past this
+ * many probes it scans the valid entries instead. */
+static uint64_t probe_limit(const struct tlb_level *l)
+{
+    return 8 + l->nvalid / 4;
+}
+
 uint32_t tlb_level_purge(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid)
 {
+    if (l->nvalid == 0)
+        return 0;
     const uint64_t start = ia64_region_offset(ia64_page_align(va, ps));
     const uint64_t end_incl = start + ia64_psize(ps) - 1;
+    const uint64_t present = l->ps_present, limit = probe_limit(l);
+    uint64_t probes = 0;
+    for (uint64_t m = present; m && probes <= limit; m &= m - 1) {
+        const unsigned q = (unsigned)__builtin_ctzll(m);
+        probes += (end_incl >> q) - (start >> q) + 1;
+    }
     uint32_t n = 0;
-    for (uint32_t i = 0; i < l->n; i++) {
-        if (overlaps(&l->e[i], start, end_incl, rid)) {
-            mtlb_entry_clear(&l->e[i]);
-            n++;
+    if (probes <= limit) {
+        /* every entry of size q overlapping the range has its VPN of q in [start >> q, end >> q] */
+        for (uint64_t m = present; m; m &= m - 1) {
+            const unsigned q = (unsigned)__builtin_ctzll(m);
+            for (uint64_t vpn = start >> q; vpn <= end_incl >> q; vpn++) {
+                uint32_t *link = &l->bucket[tlb_level_hash(l, vpn, rid, q)];
+                while (*link != TLB_LEVEL_NIL) {
+                    const uint32_t i = *link;
+                    if (overlaps(&l->e[i], start, end_incl, rid)) {
+                        *link = l->e[i].hnext;
+                        remove_unlinked(l, i);
+                        n++;
+                    } else {
+                        link = &l->e[i].hnext;
+                    }
+                }
+            }
+        }
+    } else {
+        const uint32_t words = (l->n + 63) / 64;
+        for (uint32_t w = 0; w < words; w++) {
+            for (uint64_t live = l->validmap[w]; live; live &= live - 1) {
+                const uint32_t i = (w << 6) + (uint32_t)__builtin_ctzll(live);
+                if (overlaps(&l->e[i], start, end_incl, rid)) {
+                    chain_unlink(l, i);
+                    remove_unlinked(l, i);
+                    n++;
+                }
+            }
         }
     }
     l->nvalid -= n;
@@ -145,10 +326,13 @@ uint32_t tlb_level_purge(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t
 
 uint32_t tlb_level_purge_all(struct tlb_level *l)
 {
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < l->n; i++) {
-        n += l->e[i].valid;
-        mtlb_entry_clear(&l->e[i]);
+    const uint32_t n = l->nvalid;
+    if (n) {
+        const uint32_t words = (l->n + 63) / 64;
+        for (uint32_t w = 0; w < words; w++)
+            for (uint64_t live = l->validmap[w]; live; live &= live - 1)
+                mtlb_entry_clear(&l->e[(w << 6) + (uint32_t)__builtin_ctzll(live)]);
+        index_reset(l);
     }
     l->nvalid = 0;
     l->stats.purged += n;

@@ -11,6 +11,20 @@
  * Invariant the hit path relies on: no two valid entries of one level with the same rid
  * overlap (fills after a miss cannot create one; inserts purge overlaps first, mtlb.c). So the
  * one-entry MRU shortcut of tlb_level_find returns exactly what a full scan would.
+ *
+ * Indexes (they only speed things up; the entry array stays the state, what a scan of it
+ * would answer is what the level answers):
+ *   - a hash of (rid, page size q, VPN of q) -> chain of the valid entries with that key
+ *     (mtlb_entry.hnext), and per page size the count of valid entries (ps_present: the sizes
+ *     with at least one). A lookup probes one chain per present size; a purge of a range
+ *     probes the chains of the VPNs it covers at each present size, or scans the valid
+ *     entries when that would be more probes than is worth it.
+ *   - a bitmap of the valid entries: the lowest free way of a set without a scan.
+ *   - LRU levels: per set, the valid entries in recency order (doubly linked through
+ *     mtlb_entry.lprev / lnext, head = most recent). Every use stamps the entry with the next
+ *     value of the level's clock, so stamps of valid entries are distinct and the tail is the
+ *     entry with the smallest stamp: the LRU victim, with no scan. l->mru is always the head
+ *     of its set's list while it is valid, so a hit on it leaves the list alone.
  */
 #ifndef VHPTSIM_TLB_LEVEL_H
 #define VHPTSIM_TLB_LEVEL_H
@@ -25,6 +39,7 @@
 /* the rid of an invalid entry: rids are 24 bits, so it never matches and the hit test needs no
  * separate valid check */
 #define MTLB_RID_INVALID UINT64_MAX
+#define TLB_LEVEL_NIL UINT32_MAX /* no entry (hash chains, recency lists) */
 
 struct mtlb_entry {
     uint64_t va;    /* virtual address aligned down to the page (matching ignores its region bits) */
@@ -32,6 +47,8 @@ struct mtlb_entry {
     uint64_t rid;   /* MTLB_RID_INVALID when not valid */
     uint64_t pte;   /* machine page_flags; ppn bits below the page size cleared */
     uint64_t stamp; /* level clock at the last use (replacement state, tlb_policy.h) */
+    uint32_t hnext; /* level index: next entry of the hash chain (TLB_LEVEL_NIL: none) */
+    uint32_t lprev, lnext; /* LRU levels: neighbours in the set's recency list */
     uint8_t ps;
     uint8_t valid;
 };
@@ -64,6 +81,13 @@ struct tlb_level {
     uint64_t *epoch;        /* per set: NRU's reference-bit epoch */
     uint64_t rng;           /* random replacement state (xorshift64) */
     struct tlb_level_stats stats;
+    /* indexes (see the top of this file) */
+    uint32_t *bucket;       /* hash buckets: first entry of the chain, or TLB_LEVEL_NIL */
+    unsigned hash_shift;    /* 64 - log2(buckets) */
+    uint64_t *validmap;     /* bit i: e[i] valid */
+    uint32_t *lru_head, *lru_tail; /* per set, LRU levels only (else NULL) */
+    uint64_t ps_present;    /* bit q: some valid entry has page size q */
+    uint32_t ps_count[64];  /* valid entries per page size */
 };
 
 enum tlb_level_check {
@@ -85,24 +109,50 @@ static inline int mtlb_entry_matches(const struct mtlb_entry *e, uint64_t va, ui
     return ((va ^ e->va) & e->mask & IA64_REGION_OFFSET_MASK) == 0 && e->rid == rid;
 }
 
+static inline uint32_t tlb_level_hash(const struct tlb_level *l, uint64_t vpn, uint64_t rid, unsigned q)
+{
+    uint64_t x = vpn ^ (rid * UINT64_C(0x9e3779b97f4a7c15)) ^ ((uint64_t)q << 56);
+    x *= UINT64_C(0xbf58476d1ce4e5b9);
+    return (uint32_t)(x >> l->hash_shift);
+}
+
+/* tlb_level_find past the MRU shortcut: the lowest-indexed matching entry (as a scan of va's
+ * set would find: the entries matching va all lie in its set). */
+static inline struct mtlb_entry *tlb_level_find_indexed(const struct tlb_level *l, uint64_t va, uint64_t rid)
+{
+    const uint64_t off = ia64_region_offset(va);
+    struct mtlb_entry *best = NULL;
+    for (uint64_t m = l->ps_present; m; m &= m - 1) {
+        const unsigned q = (unsigned)__builtin_ctzll(m);
+        for (uint32_t i = l->bucket[tlb_level_hash(l, off >> q, rid, q)]; i != TLB_LEVEL_NIL; i = l->e[i].hnext) {
+            struct mtlb_entry *e = &l->e[i];
+            if (mtlb_entry_matches(e, va, rid) && (!best || e < best))
+                best = e;
+        }
+    }
+    return best;
+}
+
 /* The entry translating va for rid, or NULL; changes nothing. */
 static inline struct mtlb_entry *tlb_level_find(const struct tlb_level *l, uint64_t va, uint64_t rid)
 {
     if (mtlb_entry_matches(l->mru, va, rid))
         return l->mru;
-    const uint32_t first = (uint32_t)((ia64_region_offset(va) >> l->index_shift) & l->set_mask) * l->ways;
-    struct mtlb_entry *e = l->e + first, *end = e + l->ways;
-    for (; e < end; e++)
-        if (mtlb_entry_matches(e, va, rid))
-            return e;
-    return NULL;
+    return tlb_level_find_indexed(l, va, rid);
 }
+
+/* Moves the valid entry e to the head of its set's recency list (LRU levels). */
+void tlb_level_lru_promote(struct tlb_level *l, struct mtlb_entry *e);
 
 /* A use of e (hit): replacement state for every policy, and the MRU shortcut. */
 static inline void tlb_level_touch(struct tlb_level *l, struct mtlb_entry *e)
 {
     e->stamp = ++l->clock;
-    l->mru = e;
+    if (e != l->mru) {
+        l->mru = e;
+        if (l->lru_head)
+            tlb_level_lru_promote(l, e);
+    }
 }
 
 /*

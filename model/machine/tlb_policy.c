@@ -6,18 +6,11 @@
 #include "tlb_level.h"
 #include "tlb_rng.h"
 
+/* The tail of the set's recency list (tlb_level.h): the valid entry with the smallest stamp,
+ * since every use stamps an entry with a new, larger clock value and moves it to the head. */
 static uint32_t lru_victim(struct tlb_level *l, uint32_t set, uint32_t first)
 {
-    (void)set;
-    const struct mtlb_entry *e = l->e + first;
-    uint32_t best = 0;
-    uint64_t best_stamp = e[0].stamp;
-    for (uint32_t w = 1; w < l->ways; w++) {
-        const uint64_t s = e[w].stamp;
-        best = s < best_stamp ? w : best; /* branch-free: the minimum moves unpredictably */
-        best_stamp = s < best_stamp ? s : best_stamp;
-    }
-    return best;
+    return l->lru_tail[set] - first;
 }
 
 static uint32_t nru_victim(struct tlb_level *l, uint32_t set, uint32_t first)

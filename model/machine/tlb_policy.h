@@ -6,7 +6,8 @@
  * `stamp`, the value of the level's clock at the entry's last use. So the hit path is one
  * store whatever the policy:
  *
- *   lru     the way with the smallest stamp (least recently used).
+ *   lru     the way with the smallest stamp (least recently used): the tail of the set's
+ *           recency list that the level keeps for LRU (tlb_level.h), found without a scan.
  *   nru     not recently used: an entry's reference bit is "stamp > the set's epoch". The victim
  *           is the lowest-numbered way whose bit is clear; when every bit of the set is set, all
  *           are cleared (epoch = clock) and way 0 is the victim. The filled entry is referenced.

@@ -98,6 +98,7 @@ static void emit_cpu(const struct emitter *e, const struct platform_cpu *c)
     emit(e, "vmm.vtlb.hits", s->vtlb_lookup_tr_hits + s->vtlb_lookup_tc_hits);
     emit(e, "vmm.vtlb.tr_hits", s->vtlb_lookup_tr_hits);
     emit(e, "vmm.vtlb.misses", s->vtlb_lookup_misses);
+    emit(e, "vmm.vtlb.compulsory_misses", s->vtlb_compulsory_misses);
     emit(e, "vmm.vtlb.overwrites", s->vtlb_insert_overwrites);
     emit(e, "vmm.vhpt.overwrites", s->vhpt_insert_overwrites);
     emit(e, "vmm.miss.dtlb.count", s->op[VMM_OP_DTLB_MISS].count);

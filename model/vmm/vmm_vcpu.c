@@ -162,6 +162,7 @@ int vmm_vcpu_init(struct vmm_vcpu *v, unsigned id, struct vmm_vm *vm, struct vmm
 
 void vmm_vcpu_free(struct vmm_vcpu *v)
 {
+    seen_pages_free(&v->vtlb_seen);
     free(v->vtlb.hash);
     free(v->vhpt.hash);
     v->vtlb.hash = NULL;

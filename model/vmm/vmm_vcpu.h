@@ -12,6 +12,7 @@
 
 #include "dirty_log.h"
 #include "p2m.h"
+#include "seen_pages.h"
 #include "vmm_machine.h"
 #include "vmm_table.h"
 #include "vmm_work.h"
@@ -94,6 +95,7 @@ struct vmm_stats {
     uint64_t vtlb_lookup_tr_hits;  /* vtlb_lookup answered by a guest TR */
     uint64_t vtlb_lookup_tc_hits;  /* ... by a vTLB hash entry */
     uint64_t vtlb_lookup_misses;
+    uint64_t vtlb_compulsory_misses; /* misses of a page never inserted into this vTLB */
     uint64_t vtlb_insert_overwrites; /* inserts that replaced a valid entry of another page */
     uint64_t vhpt_insert_overwrites;
     uint64_t tpi_ps_eq, tpi_ps_gt, tpi_ps_lt, tpi_io; /* thash_purge_and_insert branches */
@@ -149,6 +151,7 @@ struct vmm_vcpu {
 
     struct vmm_work work; /* the work of the call in progress */
     struct vmm_stats stats;
+    struct seen_pages vtlb_seen; /* statistics only: pages ever inserted into the vTLB */
 };
 
 /* Allocates the VM's dirty log and vCPU list; 0 or -1 (out of memory). */

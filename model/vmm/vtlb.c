@@ -254,6 +254,7 @@ void vtlb_insert(struct vmm_vcpu *v, uint64_t pte, uint64_t itir, uint64_t va)
     head->itir = itir;
     head->etag = tag;
     v->work.vtlb_inserts++;
+    seen_pages_add(&v->vtlb_seen, ia64_rr_rid(vrr), ps, ia64_region_offset(va) >> ps);
 }
 
 /* mirrors vtr_find_overlap */
@@ -382,6 +383,17 @@ void thash_purge_all(struct vmm_vcpu *v)
     local_flush_tlb_all(v);
 }
 
+/* statistics: a vtlb_lookup miss, compulsory if the page (at the region's page size) was never
+ * inserted into this vTLB */
+static void count_lookup_miss(struct vmm_vcpu *v, uint64_t va)
+{
+    const uint64_t vrr = vmm_vcpu_get_rr(v, va);
+    const unsigned ps = ia64_rr_ps(vrr);
+    v->stats.vtlb_lookup_misses++;
+    if (!seen_pages_has(&v->vtlb_seen, ia64_rr_rid(vrr), ps, ia64_region_offset(va) >> ps))
+        v->stats.vtlb_compulsory_misses++;
+}
+
 /* mirrors vtlb_lookup */
 struct ia64_lvhpt_entry *vtlb_lookup(struct vmm_vcpu *v, uint64_t va, enum vmm_tlb_side type)
 {
@@ -391,7 +403,7 @@ struct ia64_lvhpt_entry *vtlb_lookup(struct vmm_vcpu *v, uint64_t va, enum vmm_t
         return cch;
     }
     if (quick_region_check(v->tc_regions, va) == 0) {
-        v->stats.vtlb_lookup_misses++;
+        count_lookup_miss(v, va);
         return NULL;
     }
     uint64_t psbits = v->psbits[ia64_region(va)];
@@ -408,7 +420,7 @@ struct ia64_lvhpt_entry *vtlb_lookup(struct vmm_vcpu *v, uint64_t va, enum vmm_t
             return cch;
         }
     }
-    v->stats.vtlb_lookup_misses++;
+    count_lookup_miss(v, va);
     return NULL;
 }
 

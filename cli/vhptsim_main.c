@@ -20,6 +20,7 @@ static void usage(FILE *out)
           "Commands:\n"
           "  run FILE.yaml     run one experiment on the timed SystemC platform; write the\n"
           "                    resolved config, stats.yaml/.csv and timeseries.csv (docs/config.md)\n"
+          "  workload FILE.yaml  write an experiment's synthetic workload as a vtrace file\n"
           "  replay FILE.vtr   replay a vtrace file through the functional model; print counters\n"
           "                    or, with --dump-state, the VMM and machine TLB state\n"
           "  trace info FILE   Ski or vtrace trace statistics: records, instructions, data\n"
@@ -63,6 +64,8 @@ int main(int argc, char **argv)
             return cmd_replay(2, sub_argv);
         if (strcmp(argv[2], "run") == 0)
             return cmd_run(2, sub_argv);
+        if (strcmp(argv[2], "workload") == 0)
+            return cmd_workload(2, sub_argv);
         if (strcmp(argv[2], "trace") == 0)
             return cmd_trace(2, sub_argv);
         cli_error("unknown command '%s' (try 'vhptsim --help')", argv[2]);
@@ -72,6 +75,8 @@ int main(int argc, char **argv)
         return cmd_replay(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "workload") == 0)
+        return cmd_workload(argc - 1, argv + 1);
     if (strcmp(cmd, "trace") == 0)
         return cmd_trace(argc - 1, argv + 1);
     cli_error("unknown command '%s' (try 'vhptsim --help')", cmd);

@@ -37,4 +37,18 @@ cmp -s "$tmp/out/stats.yaml" "$tmp/again/stats.yaml" || { echo "FAIL: config.yam
 printf 'name: small\nvcpus: 0\n' >"$tmp/bad.yaml"
 "$vhptsim" run -q -o "$tmp/out" "$tmp/bad.yaml" 2>/dev/null
 cmp -s "$tmp/out/stats.yaml" "$tmp/again/stats.yaml" || { echo "FAIL: a failed run changed the previous result" >&2; fail=1; }
+# the workload written as vtrace and replayed through the same guest OS model gives the same
+# statistics as the generator itself
+"$vhptsim" workload -o "$tmp/small.vtr" "$tmp/small.yaml" || { echo "FAIL: vhptsim workload" >&2; fail=1; }
+[ "$(grep -c '^ld ' "$tmp/small.vtr")" -eq 5000 ] || { echo "FAIL: workload should write 5000 loads" >&2; fail=1; }
+cat >"$tmp/from-trace.yaml" <<'YAML'
+name: small
+source: vtrace
+trace: {path: small.vtr}
+run: {length: 5000, warmup: 1000, interval: 1000}
+YAML
+"$vhptsim" run -q -o "$tmp/trace-out" "$tmp/from-trace.yaml" || { echo "FAIL: run of the written workload" >&2; fail=1; }
+cmp -s "$tmp/out/stats.yaml" "$tmp/trace-out/stats.yaml" ||
+    { echo "FAIL: the workload's vtrace does not reproduce the generator's statistics" >&2; fail=1; }
+"$vhptsim" workload --help | grep -q -- --output || { echo "FAIL: workload --help" >&2; fail=1; }
 exit $fail

@@ -181,8 +181,8 @@ int ski_writer_put(struct ski_writer *w, const struct guest_event *ev)
     case GE_KIND_COUNT:
         break;
     default:
-        return werr(w, 1, "a Ski trace cannot carry '%s' events (no TLB, region or PSR operations, no context "
-                          "switches)", guest_event_kind_name((enum guest_event_kind)ev->kind));
+        return werr(w, 1, "a Ski trace cannot carry '%s' events: it has no TLB, region register, PTA or PSR "
+                          "operations and no context switches", guest_event_kind_name((enum guest_event_kind)ev->kind));
     }
     return werr(w, 1, "event kind %u is not a guest event kind", (unsigned)ev->kind);
 }

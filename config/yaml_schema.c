@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../model/ia64/ia64_arch.h"
+#include "../model/util/num_parse.h"
 
 int schema_error(const struct schema_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
 {
@@ -32,40 +33,9 @@ static int need_scalar(const struct schema_ctx *ctx, yaml_node_t *node, const ch
     return 0;
 }
 
-/* Parses decimal / 0x-hex with an optional K, M or G (binary) suffix when `bytes`. */
 static int parse_number(const char *s, int bytes, uint64_t *out)
 {
-    char buf[40];
-    size_t len = strlen(s);
-    if (len == 0 || len >= sizeof buf)
-        return -1;
-    memcpy(buf, s, len + 1);
-    unsigned shift = 0;
-    if (bytes && len > 1) {
-        switch (buf[len - 1]) {
-        case 'K': case 'k': shift = 10; break;
-        case 'M': case 'm': shift = 20; break;
-        case 'G': case 'g': shift = 30; break;
-        default: break;
-        }
-        if (shift)
-            buf[--len] = '\0';
-    }
-    const int hex = buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X');
-    const char *digits = hex ? buf + 2 : buf;
-    if (!*digits)
-        return -1;
-    for (const char *p = digits; *p; p++)
-        if (!(hex ? ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F'))
-                  : (*p >= '0' && *p <= '9')))
-            return -1;
-    errno = 0;
-    char *end;
-    const unsigned long long v = strtoull(digits, &end, hex ? 16 : 10);
-    if (errno == ERANGE || *end || (shift && v > (UINT64_MAX >> shift)))
-        return -1;
-    *out = (uint64_t)v << shift;
-    return 0;
+    return num_parse_u64(s, bytes ? NUM_SIZE_SUFFIX : NUM_PLAIN, out) == NUM_OK ? 0 : -1;
 }
 
 int schema_scalar_u64(const struct schema_ctx *ctx, yaml_node_t *node, int bytes, uint64_t *out)

@@ -1,6 +1,6 @@
 /*
- * page_set.h - a set of 64-bit page numbers (open addressing, linear probing). Memory grows with
- * the number of distinct pages only: 8 bytes per slot, at most half the slots in use.
+ * page_set.h - a set of 64-bit page numbers, for counting the distinct pages of a trace. Memory
+ * grows with the number of distinct pages only. A thin set over model/util/u64_map.
  */
 #ifndef VHPTSIM_PAGE_SET_H
 #define VHPTSIM_PAGE_SET_H
@@ -8,11 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../model/util/u64_map.h"
+
 struct page_set {
-    uint64_t *slots; /* key + 1; 0 marks an empty slot */
-    size_t cap;      /* a power of two, or 0 before the first insert */
-    size_t count;    /* keys other than UINT64_MAX */
-    int has_max;     /* UINT64_MAX (which key + 1 cannot represent) is in the set */
+    struct u64_map map; /* page -> 0 */
+    int ready;          /* the map is allocated on the first insert */
 };
 
 void page_set_init(struct page_set *s);

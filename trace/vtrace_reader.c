@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "../model/ia64/ia64_arch.h"
+#include "../model/util/num_parse.h"
 #include "vtrace.h"
 
 #define MAX_TOKENS 16
@@ -141,56 +142,13 @@ static int tokenize(struct vtrace_reader *r, char *line, struct token *tok)
     }
 }
 
-enum num_status { NUM_OK = 0, NUM_SYNTAX, NUM_OVERFLOW };
-
-/* Parses a decimal or 0x-hex number that must use the whole string. */
-static enum num_status parse_num(const char *s, uint64_t *out)
-{
-    uint64_t v = 0;
-    bool overflow = false;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        s += 2;
-        if (!*s)
-            return NUM_SYNTAX;
-        for (; *s; s++) {
-            unsigned d;
-            if (*s >= '0' && *s <= '9')
-                d = (unsigned)(*s - '0');
-            else if (*s >= 'a' && *s <= 'f')
-                d = (unsigned)(*s - 'a' + 10);
-            else if (*s >= 'A' && *s <= 'F')
-                d = (unsigned)(*s - 'A' + 10);
-            else
-                return NUM_SYNTAX;
-            if (v >> 60)
-                overflow = true;
-            v = (v << 4) | d;
-        }
-    } else {
-        if (!*s)
-            return NUM_SYNTAX;
-        for (; *s; s++) {
-            if (*s < '0' || *s > '9')
-                return NUM_SYNTAX;
-            const unsigned d = (unsigned)(*s - '0');
-            if (v > (UINT64_MAX - d) / 10)
-                overflow = true;
-            v = v * 10 + d;
-        }
-    }
-    if (overflow)
-        return NUM_OVERFLOW;
-    *out = v;
-    return NUM_OK;
-}
-
-static bool parse_u64(const char *s, uint64_t *out) { return parse_num(s, out) == NUM_OK; }
+static bool parse_u64(const char *s, uint64_t *out) { return num_parse_u64(s, NUM_PLAIN, out) == NUM_OK; }
 
 /* Reports a token that should have been a number: overflow and syntax get their own words. */
 static int bad_number(struct vtrace_reader *r, unsigned col, const char *text, const char *expected)
 {
     uint64_t ignored;
-    if (parse_num(text, &ignored) == NUM_OVERFLOW)
+    if (num_parse_u64(text, NUM_PLAIN, &ignored) == NUM_OVERFLOW)
         return fail(r, col, "number '%s' does not fit in 64 bits", text);
     return fail(r, col, "%s, got '%s'", expected, text);
 }

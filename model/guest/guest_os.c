@@ -22,7 +22,7 @@
 #include "../ia64/ia64_arch.h"
 #include "../ia64/ia64_vhpt_hash.h"
 #include "guest_frames.h"
-#include "guest_map.h"
+#include "../util/u64_map.h"
 
 /* psr the guest kernel runs with once booted: translation on for data, instructions and the
  * register stack, interruption collection on (the VMM reads dt/it/rt/ic, spec section 4) */
@@ -40,8 +40,8 @@ struct gproc {
     unsigned ctx;     /* 0: none allocated (Linux mm->context == 0); always 0 for the kernel */
     unsigned running; /* vCPUs whose current process this is */
     int kernel;       /* the kernel's address space (regions 5..7) */
-    struct guest_map pages;      /* page address (aligned to the region's ps) -> guest frame */
-    struct guest_map vhpt_pages; /* guest VHPT page address -> page-table frame */
+    struct u64_map pages;      /* page address (aligned to the region's ps) -> guest frame */
+    struct u64_map vhpt_pages; /* guest VHPT page address -> page-table frame */
 };
 
 struct gcpu {
@@ -57,7 +57,7 @@ struct guest_os {
     const struct p2m *p2m;
     struct guest_frames frames;
     uint64_t pta;
-    struct guest_map procs; /* process id -> (uintptr_t) struct gproc * */
+    struct u64_map procs; /* process id -> (uintptr_t) struct gproc * */
     struct gproc kernel;
     struct gcpu *cpu;
     /* ia64_ctx: contexts 0..ctx_max-1; 0 is the kernel's */
@@ -200,10 +200,10 @@ static int proc_init(struct gproc *pr, uint64_t id, int kernel)
     memset(pr, 0, sizeof *pr);
     pr->id = id;
     pr->kernel = kernel;
-    if (guest_map_init(&pr->pages) != 0)
+    if (u64_map_init(&pr->pages) != 0)
         return -1;
-    if (guest_map_init(&pr->vhpt_pages) != 0) {
-        guest_map_free(&pr->pages);
+    if (u64_map_init(&pr->vhpt_pages) != 0) {
+        u64_map_free(&pr->pages);
         return -1;
     }
     return 0;
@@ -211,7 +211,7 @@ static int proc_init(struct gproc *pr, uint64_t id, int kernel)
 
 static struct gproc *proc_get(struct guest_os *os, uint64_t id, int create)
 {
-    const uint64_t *slot = guest_map_get(&os->procs, id);
+    const uint64_t *slot = u64_map_get(&os->procs, id);
     if (slot)
         return (struct gproc *)(uintptr_t)*slot;
     if (!create)
@@ -223,9 +223,9 @@ static struct gproc *proc_get(struct guest_os *os, uint64_t id, int create)
         free(pr);
         return NULL;
     }
-    if (guest_map_put(&os->procs, id, (uint64_t)(uintptr_t)pr) != 0) {
-        guest_map_free(&pr->pages);
-        guest_map_free(&pr->vhpt_pages);
+    if (u64_map_put(&os->procs, id, (uint64_t)(uintptr_t)pr) != 0) {
+        u64_map_free(&pr->pages);
+        u64_map_free(&pr->vhpt_pages);
         free(pr);
         return NULL;
     }
@@ -317,8 +317,8 @@ static void switch_to(struct guest_os *os, unsigned cpu, uint64_t id, struct gue
 
 static void proc_destroy(struct gproc *pr)
 {
-    guest_map_free(&pr->pages);
-    guest_map_free(&pr->vhpt_pages);
+    u64_map_free(&pr->pages);
+    u64_map_free(&pr->vhpt_pages);
 }
 
 /* ---- page table and guest VHPT ------------------------------------------------------------- */
@@ -350,7 +350,7 @@ static int vhpt_slot(struct guest_os *os, struct gproc *pr, uint64_t va, int cre
     const unsigned ps = os->p.region_ps[r];
     *iha = ia64_svhpt_thash(os->pta, region_rr(os, pr, r), va);
     *vpage = ia64_page_align(*iha, ps);
-    const uint64_t *f = guest_map_get(&pr->vhpt_pages, *vpage);
+    const uint64_t *f = u64_map_get(&pr->vhpt_pages, *vpage);
     if (f) {
         *frame = *f;
         return 0;
@@ -361,7 +361,7 @@ static int vhpt_slot(struct guest_os *os, struct gproc *pr, uint64_t va, int cre
         os->stats.alloc_failures++;
         return -1;
     }
-    if (guest_map_put(&pr->vhpt_pages, *vpage, *frame) != 0) {
+    if (u64_map_put(&pr->vhpt_pages, *vpage, *frame) != 0) {
         guest_frames_release(&os->frames, GUEST_FRAME_PT, ps, *frame);
         os->stats.alloc_failures++;
         return -1;
@@ -392,7 +392,7 @@ static int ensure_pte(struct guest_os *os, struct gproc *pr, uint64_t va, uint64
     const unsigned r = ia64_region(va);
     const unsigned ps = os->p.region_ps[r];
     const uint64_t page = ia64_page_align(va, ps);
-    const uint64_t *f = guest_map_get(&pr->pages, page);
+    const uint64_t *f = u64_map_get(&pr->pages, page);
     uint64_t frame;
     if (f) {
         frame = *f;
@@ -401,7 +401,7 @@ static int ensure_pte(struct guest_os *os, struct gproc *pr, uint64_t va, uint64
             os->stats.alloc_failures++;
             return -1;
         }
-        if (guest_map_put(&pr->pages, page, frame) != 0) {
+        if (u64_map_put(&pr->pages, page, frame) != 0) {
             guest_frames_release(&os->frames, GUEST_FRAME_DATA, ps, frame);
             os->stats.alloc_failures++;
             return -1;
@@ -439,9 +439,9 @@ struct guest_os *guest_os_create(const struct guest_os_params *p, struct phys_me
     os->ctx_flushmap = calloc(words, sizeof *os->ctx_flushmap);
     os->cpu = calloc(p->nr_vcpus, sizeof *os->cpu);
     int ok = os->ctx_bitmap && os->ctx_flushmap && os->cpu;
-    ok = ok && guest_map_init(&os->procs) == 0;
+    ok = ok && u64_map_init(&os->procs) == 0;
     if (ok && proc_init(&os->kernel, 0, 1) != 0) {
-        guest_map_free(&os->procs);
+        u64_map_free(&os->procs);
         ok = 0;
     }
     if (!ok) {
@@ -466,7 +466,7 @@ void guest_os_destroy(struct guest_os *os)
         proc_destroy(pr);
         free(pr);
     }
-    guest_map_free(&os->procs);
+    u64_map_free(&os->procs);
     proc_destroy(&os->kernel);
     guest_frames_free_all(&os->frames);
     free(os->ctx_bitmap);
@@ -582,7 +582,7 @@ static void do_munmap(struct guest_os *os, unsigned cpu, uint64_t start, uint64_
     if (!cross && npages <= pr->pages.n) {
         for (uint64_t k = 0; k < npages; k++) {
             const uint64_t page = first + (k << ps);
-            if (guest_map_get(&pr->pages, page) && vec_push(&pages, page) != 0)
+            if (u64_map_get(&pr->pages, page) && vec_push(&pages, page) != 0)
                 break;
         }
     } else {
@@ -603,7 +603,7 @@ static void do_munmap(struct guest_os *os, unsigned cpu, uint64_t start, uint64_
     struct u64_vec vpages = {0};
     for (size_t i = 0; i < pages.n; i++) {
         uint64_t frame;
-        if (!guest_map_del(&pr->pages, pages.v[i], &frame))
+        if (!u64_map_del(&pr->pages, pages.v[i], &frame))
             continue;
         unmap_page(os, pr, pages.v[i], frame);
         os->stats.pages_unmapped++;
@@ -611,7 +611,7 @@ static void do_munmap(struct guest_os *os, unsigned cpu, uint64_t start, uint64_
             const unsigned pps = os->p.region_ps[ia64_region(pages.v[i])];
             const uint64_t vpage = ia64_page_align(
                 ia64_svhpt_thash(os->pta, region_rr(os, pr, ia64_region(pages.v[i])), pages.v[i]), pps);
-            if ((vpages.n == 0 || vpages.v[vpages.n - 1] != vpage) && guest_map_get(&pr->vhpt_pages, vpage))
+            if ((vpages.n == 0 || vpages.v[vpages.n - 1] != vpage) && u64_map_get(&pr->vhpt_pages, vpage))
                 (void)vec_push(&vpages, vpage); /* ascending pages give ascending VHPT pages */
         }
     }
@@ -654,7 +654,7 @@ static void do_exit(struct guest_os *os, unsigned cpu)
     for (unsigned i = 0; i < os->p.nr_vcpus; i++)
         if (os->cpu[i].cur == pr)
             os->cpu[i].cur = NULL;
-    guest_map_del(&os->procs, pr->id, NULL);
+    u64_map_del(&os->procs, pr->id, NULL);
     proc_destroy(pr);
     free(pr);
 }

@@ -11,11 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../util/u64_map.h"
+
 struct phys_mem {
-    uint64_t *keys; /* word address | 1 (so 0 marks an empty slot) */
-    uint64_t *vals;
-    size_t cap;     /* power of two */
-    size_t used;
+    struct u64_map words; /* 8-byte-aligned machine address -> the word stored there */
 };
 
 int phys_mem_init(struct phys_mem *m);

@@ -1,9 +1,9 @@
-/* guest_map.c - see guest_map.h. */
-#include "guest_map.h"
+/* u64_map.c - see u64_map.h. */
+#include "u64_map.h"
 
 #include <stdlib.h>
 
-#define GUEST_MAP_INITIAL_CAP 16u
+#define U64_MAP_INITIAL_CAP 16u
 
 static size_t slot_of(uint64_t key, size_t cap)
 {
@@ -11,7 +11,7 @@ static size_t slot_of(uint64_t key, size_t cap)
     return (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 29) & (cap - 1);
 }
 
-static int alloc_arrays(struct guest_map *m, size_t cap)
+static int alloc_arrays(struct u64_map *m, size_t cap)
 {
     m->keys = calloc(cap, sizeof *m->keys);
     m->vals = calloc(cap, sizeof *m->vals);
@@ -19,18 +19,18 @@ static int alloc_arrays(struct guest_map *m, size_t cap)
     m->cap = cap;
     m->n = 0;
     if (!m->keys || !m->vals || !m->used) {
-        guest_map_free(m);
+        u64_map_free(m);
         return -1;
     }
     return 0;
 }
 
-int guest_map_init(struct guest_map *m)
+int u64_map_init(struct u64_map *m)
 {
-    return alloc_arrays(m, GUEST_MAP_INITIAL_CAP);
+    return alloc_arrays(m, U64_MAP_INITIAL_CAP);
 }
 
-void guest_map_free(struct guest_map *m)
+void u64_map_free(struct u64_map *m)
 {
     free(m->keys);
     free(m->vals);
@@ -41,7 +41,7 @@ void guest_map_free(struct guest_map *m)
 }
 
 /* The slot holding key, or the empty slot where it would go. */
-static size_t find(const struct guest_map *m, uint64_t key)
+static size_t find(const struct u64_map *m, uint64_t key)
 {
     size_t i = slot_of(key, m->cap);
     while (m->used[i] && m->keys[i] != key)
@@ -49,15 +49,15 @@ static size_t find(const struct guest_map *m, uint64_t key)
     return i;
 }
 
-uint64_t *guest_map_get(const struct guest_map *m, uint64_t key)
+uint64_t *u64_map_get(const struct u64_map *m, uint64_t key)
 {
     const size_t i = find(m, key);
     return m->used[i] ? &m->vals[i] : NULL;
 }
 
-static int grow(struct guest_map *m)
+static int grow(struct u64_map *m)
 {
-    struct guest_map bigger;
+    struct u64_map bigger;
     if (alloc_arrays(&bigger, m->cap * 2) != 0)
         return -1;
     for (size_t i = 0; i < m->cap; i++) {
@@ -69,12 +69,12 @@ static int grow(struct guest_map *m)
         bigger.vals[j] = m->vals[i];
     }
     bigger.n = m->n;
-    guest_map_free(m);
+    u64_map_free(m);
     *m = bigger;
     return 0;
 }
 
-int guest_map_put(struct guest_map *m, uint64_t key, uint64_t val)
+int u64_map_put(struct u64_map *m, uint64_t key, uint64_t val)
 {
     size_t i = find(m, key);
     if (m->used[i]) {
@@ -93,7 +93,7 @@ int guest_map_put(struct guest_map *m, uint64_t key, uint64_t val)
     return 0;
 }
 
-int guest_map_del(struct guest_map *m, uint64_t key, uint64_t *old)
+int u64_map_del(struct u64_map *m, uint64_t key, uint64_t *old)
 {
     size_t hole = find(m, key);
     if (!m->used[hole])

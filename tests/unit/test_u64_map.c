@@ -1,16 +1,16 @@
-/* test_guest_map.c - the guest OS model's u64 map against a plain array, through growth and
+/* test_u64_map.c - the guest OS model's u64 map against a plain array, through growth and
  * backward-shift deletion (keys chosen to collide: page addresses and small integers). */
 #include <string.h>
 
-#include "../../model/guest/guest_map.h"
+#include "../../model/util/u64_map.h"
 #include "check.h"
 
 #define N 3000
 
 int main(void)
 {
-    struct guest_map m;
-    CHECK_EQ(guest_map_init(&m), 0);
+    struct u64_map m;
+    CHECK_EQ(u64_map_init(&m), 0);
     static uint64_t ref_val[N];
     static int ref_in[N];
     /* keys: page addresses of two regions and 0 (any 64-bit key is allowed) */
@@ -24,12 +24,12 @@ int main(void)
         const unsigned i = (unsigned)((x >> 33) % N);
         const unsigned op = (unsigned)((x >> 20) % 3);
         if (op < 2) {
-            CHECK_EQ(guest_map_put(&m, keys[i], step), 0);
+            CHECK_EQ(u64_map_put(&m, keys[i], step), 0);
             ref_in[i] = 1;
             ref_val[i] = step;
         } else {
             uint64_t old = 0;
-            const int removed = guest_map_del(&m, keys[i], &old);
+            const int removed = u64_map_del(&m, keys[i], &old);
             CHECK_EQ(removed, ref_in[i]);
             if (ref_in[i])
                 CHECK_EQ(old, ref_val[i]);
@@ -39,7 +39,7 @@ int main(void)
     size_t n = 0;
     int all_ok = 1;
     for (unsigned i = 0; i < N; i++) {
-        const uint64_t *v = guest_map_get(&m, keys[i]);
+        const uint64_t *v = u64_map_get(&m, keys[i]);
         n += ref_in[i];
         if ((v != NULL) != ref_in[i] || (v && *v != ref_val[i]))
             all_ok = 0;
@@ -50,6 +50,6 @@ int main(void)
     for (size_t s = 0; s < m.cap; s++)
         used += m.used[s];
     CHECK_EQ(used, n);
-    guest_map_free(&m);
-    return check_report("test_guest_map");
+    u64_map_free(&m);
+    return check_report("test_u64_map");
 }

@@ -34,6 +34,11 @@ check "vhpt size too small" 2 "$vhptsim" replay --vhpt-size 16K "$src/workloads/
 check "page shift not IA-64" 2 "$vhptsim" replay --page-shift 15 "$src/workloads/samples/sample.vtr"
 err | grep -q "not an IA-64 page size" || { echo "FAIL: page shift message" >&2; fail=1; }
 
+# DESIGN.md's form: the option after the file
+check "dump after the file" 0 "$vhptsim" replay "$src/tests/conformance/ps_less.vtr" --dump-state
+out | diff -q - "$src/tests/conformance/ps_less.expected" >/dev/null ||
+    { echo "FAIL: 'replay FILE --dump-state' differs from the expected dump" >&2; fail=1; }
+
 # The sample replay (workloads/samples/sample.vtr), derived by hand from its comments:
 # 8 references, of which 3 fault with alt_dtlb (rr.ve = 0: the guest walker is off) and one is
 # re-executed after the VMM's vtlb hit; the ptc.l of the 64 KiB page probes 1 vTLB slot and

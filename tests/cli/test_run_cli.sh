@@ -51,4 +51,13 @@ YAML
 cmp -s "$tmp/out/stats.yaml" "$tmp/trace-out/stats.yaml" ||
     { echo "FAIL: the workload's vtrace does not reproduce the generator's statistics" >&2; fail=1; }
 "$vhptsim" workload --help | grep -q -- --output || { echo "FAIL: workload --help" >&2; fail=1; }
+# the report: two gnuplot SVGs and an index.md that shows them
+if command -v gnuplot >/dev/null 2>&1; then
+    "$src/scripts/plot" "$tmp/out" >/dev/null || { echo "FAIL: scripts/plot" >&2; fail=1; }
+    for f in cycles.svg miss_rates.svg; do
+        grep -q '<svg' "$tmp/out/$f" 2>/dev/null || { echo "FAIL: scripts/plot did not draw $f" >&2; fail=1; }
+        grep -q "($f)" "$tmp/out/index.md" || { echo "FAIL: index.md does not show $f" >&2; fail=1; }
+    done
+    grep -q '| `cpu0.refs` | 4000 |' "$tmp/out/index.md" || { echo "FAIL: index.md lacks the headline rates" >&2; fail=1; }
+fi
 exit $fail

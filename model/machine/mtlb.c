@@ -76,8 +76,15 @@ static void fill_l1(struct mtlb *t, uint64_t va, uint64_t rid, const struct mtlb
     tlb_level_fill(&t->l1, va, rid, e->ps, e->pte);
 }
 
-const struct mtlb_entry *mtlb_lookup_l2_fill(struct mtlb *t, uint64_t va, uint64_t rid, enum mtlb_hit *hit)
+const struct mtlb_entry *mtlb_lookup_slow(struct mtlb *t, uint64_t va, uint64_t rid, enum mtlb_hit *hit)
 {
+    struct mtlb_entry *e1 = tlb_level_find_indexed(&t->l1, va, rid);
+    if (e1) {
+        t->l1.stats.hits++;
+        tlb_level_touch(&t->l1, e1);
+        *hit = MTLB_HIT_L1;
+        return e1;
+    }
     if (t->l1.n)
         t->l1.stats.misses++;
     struct mtlb_entry *e = mtlb_find_tr(t, va, rid);

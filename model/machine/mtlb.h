@@ -73,8 +73,8 @@ static inline struct mtlb_entry *mtlb_find_tr(const struct mtlb *t, uint64_t va,
     return NULL;
 }
 
-/* The L1-miss half of mtlb_lookup_level (not inlined: the hit path stays small). */
-const struct mtlb_entry *mtlb_lookup_l2_fill(struct mtlb *t, uint64_t va, uint64_t rid, enum mtlb_hit *hit);
+/* mtlb_lookup_level past L1's MRU shortcut (not inlined: the hit path stays small). */
+const struct mtlb_entry *mtlb_lookup_slow(struct mtlb *t, uint64_t va, uint64_t rid, enum mtlb_hit *hit);
 
 /*
  * The entry translating va for region id rid, or NULL; *hit says which level answered. Counts
@@ -84,14 +84,15 @@ const struct mtlb_entry *mtlb_lookup_l2_fill(struct mtlb *t, uint64_t va, uint64
 static inline const struct mtlb_entry *mtlb_lookup_level(struct mtlb *t, uint64_t va, uint64_t rid,
                                                          enum mtlb_hit *hit)
 {
-    struct mtlb_entry *e = tlb_level_find(&t->l1, va, rid);
-    if (e) {
+    struct mtlb_entry *e = t->l1.mru;
+    if (mtlb_entry_matches(e, va, rid)) {
+        /* tlb_level_touch of the MRU entry: the recency list is already right */
         t->l1.stats.hits++;
-        tlb_level_touch(&t->l1, e);
+        e->stamp = ++t->l1.clock;
         *hit = MTLB_HIT_L1;
         return e;
     }
-    return mtlb_lookup_l2_fill(t, va, rid, hit);
+    return mtlb_lookup_slow(t, va, rid, hit);
 }
 
 /* Same without saying which level. */

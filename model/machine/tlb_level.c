@@ -46,9 +46,19 @@ void mtlb_entry_set(struct mtlb_entry *e, uint64_t va, uint64_t rid, unsigned ps
 
 /* ---- indexes (tlb_level.h) --------------------------------------------------------------- */
 
+/* The bucket of (rid, page size q, VPN of q). The 8 VPNs of an aligned group share 8 adjacent
+ * buckets (one cache line), so a purge probing the small pages of a larger range touches few
+ * lines. There are at least 8 buckets. */
+static inline uint32_t bucket_of(const struct tlb_level *l, uint64_t vpn, uint64_t rid, unsigned q)
+{
+    uint64_t x = (vpn >> 3) ^ (rid * UINT64_C(0x9e3779b97f4a7c15)) ^ ((uint64_t)q << 56);
+    x *= UINT64_C(0xbf58476d1ce4e5b9);
+    return (uint32_t)(x >> l->hash_shift) ^ (uint32_t)(vpn & 7);
+}
+
 static uint32_t entry_hash(const struct tlb_level *l, const struct mtlb_entry *e)
 {
-    return tlb_level_hash(l, ia64_region_offset(e->va) >> e->ps, e->rid, e->ps);
+    return bucket_of(l, ia64_region_offset(e->va) >> e->ps, e->rid, e->ps);
 }
 
 static uint32_t entry_set(const struct tlb_level *l, const struct mtlb_entry *e)
@@ -56,27 +66,29 @@ static uint32_t entry_set(const struct tlb_level *l, const struct mtlb_entry *e)
     return (uint32_t)((ia64_region_offset(e->va) >> l->index_shift) & l->set_mask);
 }
 
+#define PREV(l, i) ((l)->lru_link[2 * (size_t)(i)])
+#define NEXT(l, i) ((l)->lru_link[2 * (size_t)(i) + 1])
+
 static void lru_unlink(struct tlb_level *l, uint32_t set, uint32_t i)
 {
-    struct mtlb_entry *e = &l->e[i];
-    if (e->lprev != TLB_LEVEL_NIL)
-        l->e[e->lprev].lnext = e->lnext;
+    const uint32_t prev = PREV(l, i), next = NEXT(l, i);
+    if (prev != TLB_LEVEL_NIL)
+        NEXT(l, prev) = next;
     else
-        l->lru_head[set] = e->lnext;
-    if (e->lnext != TLB_LEVEL_NIL)
-        l->e[e->lnext].lprev = e->lprev;
+        l->lru_head[set] = next;
+    if (next != TLB_LEVEL_NIL)
+        PREV(l, next) = prev;
     else
-        l->lru_tail[set] = e->lprev;
+        l->lru_tail[set] = prev;
 }
 
 static void lru_push_front(struct tlb_level *l, uint32_t set, uint32_t i)
 {
-    struct mtlb_entry *e = &l->e[i];
     const uint32_t head = l->lru_head[set];
-    e->lprev = TLB_LEVEL_NIL;
-    e->lnext = head;
+    PREV(l, i) = TLB_LEVEL_NIL;
+    NEXT(l, i) = head;
     if (head != TLB_LEVEL_NIL)
-        l->e[head].lprev = i;
+        PREV(l, head) = i;
     else
         l->lru_tail[set] = i;
     l->lru_head[set] = i;
@@ -154,8 +166,23 @@ static void index_reset(struct tlb_level *l)
         memset(l->lru_head, 0xff, l->sets * sizeof *l->lru_head);
         memset(l->lru_tail, 0xff, l->sets * sizeof *l->lru_tail);
     }
-    memset(l->ps_count, 0, sizeof l->ps_count);
+    memset(l->ps_count, 0, 64 * sizeof *l->ps_count);
     l->ps_present = 0;
+}
+
+struct mtlb_entry *tlb_level_find_indexed(const struct tlb_level *l, uint64_t va, uint64_t rid)
+{
+    const uint64_t off = ia64_region_offset(va);
+    struct mtlb_entry *best = NULL;
+    for (uint64_t m = l->ps_present; m; m &= m - 1) {
+        const unsigned q = (unsigned)__builtin_ctzll(m);
+        for (uint32_t i = l->bucket[bucket_of(l, off >> q, rid, q)]; i != TLB_LEVEL_NIL; i = l->e[i].hnext) {
+            struct mtlb_entry *e = &l->e[i];
+            if (mtlb_entry_matches(e, va, rid) && (!best || e < best))
+                best = e;
+        }
+    }
+    return best;
 }
 
 /* ---- the level ---------------------------------------------------------------------------- */
@@ -176,26 +203,34 @@ int tlb_level_init(struct tlb_level *l, const struct tlb_level_params *p, uint64
     l->rng = tlb_rng_state(seed);
     /* an absent level keeps one invalid entry so that the MRU pointer is never NULL */
     const uint32_t slots = l->n ? l->n : 1;
-    unsigned bits = 1; /* buckets: a power of two, at least twice the entries */
-    while (((size_t)1 << bits) < 2 * (size_t)slots)
+    /* buckets: a power of two, at least 8 and 16 per entry (mostly empty chains: a probe
+     * that finds nothing reads no entry), at most 2^22 */
+    unsigned bits = 3;
+    while (bits < 22 && ((size_t)1 << bits) < 16 * (size_t)slots)
         bits++;
     l->hash_shift = 64 - bits;
-    l->e = calloc(slots, sizeof *l->e);
+    /* entries start on a cache line (aligned_alloc wants a multiple of the alignment) */
+    const size_t ebytes = (slots * sizeof *l->e + 63) & ~(size_t)63;
+    l->e = aligned_alloc(64, ebytes);
+    if (l->e)
+        memset(l->e, 0, ebytes);
     l->epoch = calloc(l->sets, sizeof *l->epoch);
     l->bucket = malloc(((size_t)1 << bits) * sizeof *l->bucket);
     l->validmap = malloc(((size_t)slots + 63) / 64 * sizeof *l->validmap);
+    l->ps_count = malloc(64 * sizeof *l->ps_count);
     if (l->policy_kind == TLB_POLICY_LRU) {
         l->lru_head = malloc(l->sets * sizeof *l->lru_head);
         l->lru_tail = malloc(l->sets * sizeof *l->lru_tail);
+        l->lru_link = malloc(2 * (size_t)slots * sizeof *l->lru_link);
     }
-    if (!l->e || !l->epoch || !l->bucket || !l->validmap ||
-        (l->policy_kind == TLB_POLICY_LRU && (!l->lru_head || !l->lru_tail))) {
+    if (!l->e || !l->epoch || !l->bucket || !l->validmap || !l->ps_count ||
+        (l->policy_kind == TLB_POLICY_LRU && (!l->lru_head || !l->lru_tail || !l->lru_link))) {
         tlb_level_free(l);
         return -1;
     }
     for (uint32_t i = 0; i < slots; i++) {
         mtlb_entry_clear(&l->e[i]);
-        l->e[i].hnext = l->e[i].lprev = l->e[i].lnext = TLB_LEVEL_NIL;
+        l->e[i].hnext = TLB_LEVEL_NIL;
     }
     index_reset(l);
     l->mru = &l->e[0];
@@ -210,11 +245,14 @@ void tlb_level_free(struct tlb_level *l)
     free(l->validmap);
     free(l->lru_head);
     free(l->lru_tail);
+    free(l->lru_link);
+    free(l->ps_count);
     l->e = NULL;
     l->epoch = NULL;
     l->bucket = NULL;
     l->validmap = NULL;
-    l->lru_head = l->lru_tail = NULL;
+    l->lru_head = l->lru_tail = l->lru_link = NULL;
+    l->ps_count = NULL;
     l->mru = NULL;
 }
 
@@ -293,7 +331,7 @@ uint32_t tlb_level_purge(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t
         for (uint64_t m = present; m; m &= m - 1) {
             const unsigned q = (unsigned)__builtin_ctzll(m);
             for (uint64_t vpn = start >> q; vpn <= end_incl >> q; vpn++) {
-                uint32_t *link = &l->bucket[tlb_level_hash(l, vpn, rid, q)];
+                uint32_t *link = &l->bucket[bucket_of(l, vpn, rid, q)];
                 while (*link != TLB_LEVEL_NIL) {
                     const uint32_t i = *link;
                     if (overlaps(&l->e[i], start, end_incl, rid)) {

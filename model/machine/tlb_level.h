@@ -21,10 +21,11 @@
  *     entries when that would be more probes than is worth it.
  *   - a bitmap of the valid entries: the lowest free way of a set without a scan.
  *   - LRU levels: per set, the valid entries in recency order (doubly linked through
- *     mtlb_entry.lprev / lnext, head = most recent). Every use stamps the entry with the next
- *     value of the level's clock, so stamps of valid entries are distinct and the tail is the
- *     entry with the smallest stamp: the LRU victim, with no scan. l->mru is always the head
- *     of its set's list while it is valid, so a hit on it leaves the list alone.
+ *     lru_link, head = most recent). Every use stamps the entry with the next value of the
+ *     level's clock, so stamps of valid entries are distinct and the tail is the entry with
+ *     the smallest stamp: the LRU victim, with no scan. l->mru is always the head of its set's
+ *     list while it is valid, so a hit on it leaves the list alone.
+ * tests/unit/test_tlb_index.c checks the level against one that does everything by scanning.
  */
 #ifndef VHPTSIM_TLB_LEVEL_H
 #define VHPTSIM_TLB_LEVEL_H
@@ -48,7 +49,6 @@ struct mtlb_entry {
     uint64_t pte;   /* machine page_flags; ppn bits below the page size cleared */
     uint64_t stamp; /* level clock at the last use (replacement state, tlb_policy.h) */
     uint32_t hnext; /* level index: next entry of the hash chain (TLB_LEVEL_NIL: none) */
-    uint32_t lprev, lnext; /* LRU levels: neighbours in the set's recency list */
     uint8_t ps;
     uint8_t valid;
 };
@@ -86,8 +86,9 @@ struct tlb_level {
     unsigned hash_shift;    /* 64 - log2(buckets) */
     uint64_t *validmap;     /* bit i: e[i] valid */
     uint32_t *lru_head, *lru_tail; /* per set, LRU levels only (else NULL) */
+    uint32_t *lru_link;     /* per entry i: [2i] the previous, [2i + 1] the next in recency */
     uint64_t ps_present;    /* bit q: some valid entry has page size q */
-    uint32_t ps_count[64];  /* valid entries per page size */
+    uint32_t *ps_count;     /* [64]: valid entries per page size */
 };
 
 enum tlb_level_check {
@@ -109,29 +110,9 @@ static inline int mtlb_entry_matches(const struct mtlb_entry *e, uint64_t va, ui
     return ((va ^ e->va) & e->mask & IA64_REGION_OFFSET_MASK) == 0 && e->rid == rid;
 }
 
-static inline uint32_t tlb_level_hash(const struct tlb_level *l, uint64_t vpn, uint64_t rid, unsigned q)
-{
-    uint64_t x = vpn ^ (rid * UINT64_C(0x9e3779b97f4a7c15)) ^ ((uint64_t)q << 56);
-    x *= UINT64_C(0xbf58476d1ce4e5b9);
-    return (uint32_t)(x >> l->hash_shift);
-}
-
 /* tlb_level_find past the MRU shortcut: the lowest-indexed matching entry (as a scan of va's
  * set would find: the entries matching va all lie in its set). */
-static inline struct mtlb_entry *tlb_level_find_indexed(const struct tlb_level *l, uint64_t va, uint64_t rid)
-{
-    const uint64_t off = ia64_region_offset(va);
-    struct mtlb_entry *best = NULL;
-    for (uint64_t m = l->ps_present; m; m &= m - 1) {
-        const unsigned q = (unsigned)__builtin_ctzll(m);
-        for (uint32_t i = l->bucket[tlb_level_hash(l, off >> q, rid, q)]; i != TLB_LEVEL_NIL; i = l->e[i].hnext) {
-            struct mtlb_entry *e = &l->e[i];
-            if (mtlb_entry_matches(e, va, rid) && (!best || e < best))
-                best = e;
-        }
-    }
-    return best;
-}
+struct mtlb_entry *tlb_level_find_indexed(const struct tlb_level *l, uint64_t va, uint64_t rid);
 
 /* The entry translating va for rid, or NULL; changes nothing. */
 static inline struct mtlb_entry *tlb_level_find(const struct tlb_level *l, uint64_t va, uint64_t rid)

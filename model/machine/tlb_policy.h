@@ -4,7 +4,8 @@
  * A policy only chooses the victim way of a full set; a level calls it on a fill, never on a
  * hit. Every policy sees the same per-entry state, kept by the level on every hit and fill:
  * `stamp`, the value of the level's clock at the entry's last use. So the hit path is one
- * store whatever the policy:
+ * store whatever the policy (an LRU level also moves an entry other than its MRU one to the
+ * head of the set's recency list):
  *
  *   lru     the way with the smallest stamp (least recently used): the tail of the set's
  *           recency list that the level keeps for LRU (tlb_level.h), found without a scan.

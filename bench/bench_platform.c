@@ -24,14 +24,14 @@ struct stream {
     size_t n, pos;
 };
 
-static int next_event(void *ctx, unsigned cpu, struct guest_event *ev)
+static int next_events(void *ctx, unsigned cpu, struct guest_event *buf, unsigned max)
 {
     struct stream *s = ctx;
     (void)cpu;
-    if (s->pos == s->n)
-        return 0;
-    *ev = s->ev[s->pos++];
-    return 1;
+    const size_t n = s->n - s->pos < max ? s->n - s->pos : max;
+    memcpy(buf, &s->ev[s->pos], n * sizeof *buf);
+    s->pos += n;
+    return (int)n;
 }
 
 static double cpu_seconds(void)
@@ -118,7 +118,7 @@ int main(int argc, char **argv)
     cost_table_default(&costs);
     const struct sc_run_params rp = {
         .costs = &costs, .clock_period_ps = 667, .quantum_cycles = 10000, .length = 0, .os = os,
-        .next_event = next_event, .source_ctx = &s,
+        .next_events = next_events, .source_ctx = &s,
     };
 
     const double t0 = cpu_seconds();

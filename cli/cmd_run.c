@@ -50,25 +50,37 @@ struct run_state {
     int alloc_failed;
 };
 
-static int next_event(void *ctx, unsigned cpu, struct guest_event *ev)
+static int next_events(void *ctx, unsigned cpu, struct guest_event *buf, unsigned max)
 {
     struct run_state *rs = ctx;
-    return event_source_next(rs->src, cpu, ev);
+    unsigned n = 0;
+    while (n < max) {
+        const int rc = event_source_next(rs->src, cpu, &buf[n]);
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            break;
+        n++;
+    }
+    return (int)n;
 }
 
-static void after_ref(void *ctx, unsigned cpu, uint64_t refs)
+/* At the end of the warm-up: the baseline of the statistics; then every interval: a row of the
+ * time series. Returns the next reference count to be called at. */
+static uint64_t observe(void *ctx, unsigned cpu, uint64_t refs)
 {
     struct run_state *rs = ctx;
-    if (refs == rs->c->warmup && rs->c->warmup) {
+    const uint64_t warmup = rs->c->warmup, interval = rs->c->interval;
+    if (warmup && refs == warmup) {
         if (stat_set_collect(&rs->base[cpu], rs->p) != 0)
             rs->alloc_failed = 1;
         rs->have_base[cpu] = 1;
         if (rs->have_ts)
             timeseries_rebase(&rs->ts, rs->p, cpu);
-        return;
-    }
-    if (rs->have_ts && refs > rs->c->warmup && (refs - rs->c->warmup) % rs->c->interval == 0)
+    } else if (rs->have_ts) {
         timeseries_sample(&rs->ts, rs->p, cpu, refs);
+    }
+    return rs->have_ts ? refs + interval : 0;
 }
 
 static int write_stats(struct run_state *rs, struct result_dir *dir, const struct sc_run_params *rp)
@@ -196,9 +208,10 @@ int cmd_run(int argc, char **argv)
         .quantum_cycles = c.quantum,
         .length = c.length,
         .os = os,
-        .next_event = next_event,
+        .next_events = next_events,
         .source_ctx = &rs,
-        .after_ref = after_ref,
+        .observe = observe,
+        .first_observe = c.warmup ? c.warmup : c.interval,
         .observer_ctx = &rs,
     };
     struct timespec t0, t1;

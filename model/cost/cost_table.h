@@ -57,10 +57,10 @@ const char *cost_row_name(enum cost_row r);
 /* 0 and *r for a known row name, -1 otherwise. */
 int cost_row_parse(const char *name, enum cost_row *r);
 
-/* Cycles charged so far, per row, and how many times each row was charged. */
+/* Cycles charged so far, per row, and their sum. (How often a path ran is counted by the
+ * models' own statistics, not here.) */
 struct cost_account {
     uint64_t cycles[COST_ROW_COUNT];
-    uint64_t count[COST_ROW_COUNT];
     uint64_t total;
 };
 
@@ -69,7 +69,6 @@ static inline uint64_t cost_charge(struct cost_account *a, const struct cost_tab
 {
     const uint64_t c = t->cycles[r] * n;
     a->cycles[r] += c;
-    a->count[r] += n;
     a->total += c;
     return c;
 }

@@ -70,6 +70,12 @@ static inline const struct mtlb_entry *machine_tlb_lookup_level(struct machine *
     return mtlb_lookup_level(machine_tlb(m, side), va, machine_rid(m, va), hit);
 }
 
+/* The L1 most-recently-used hit only (mtlb_lookup_mru); NULL with nothing changed otherwise. */
+static inline const struct mtlb_entry *machine_tlb_lookup_mru(struct machine *m, enum vmm_tlb_side side, uint64_t va)
+{
+    return mtlb_lookup_mru(machine_tlb(m, side), va, machine_rid(m, va));
+}
+
 static inline const struct mtlb_entry *machine_tlb_lookup(struct machine *m, enum vmm_tlb_side side, uint64_t va)
 {
     enum mtlb_hit hit;

@@ -81,14 +81,27 @@ const struct mtlb_entry *mtlb_lookup_slow(struct mtlb *t, uint64_t va, uint64_t 
  * the hit or miss of every level it asks and updates replacement state. On an L1 hit the entry
  * is the L1 one (maybe a fragment); on an L2 hit it is the L2 TC or the TR.
  */
+/*
+ * The first step of every lookup: a hit on L1's most recently used entry, counted and touched
+ * exactly as the full lookup would; NULL (and nothing changed) otherwise. The timed platform's
+ * Vcpu calls it directly for its fast path (docs/timed-platform.md).
+ */
+static inline const struct mtlb_entry *mtlb_lookup_mru(struct mtlb *t, uint64_t va, uint64_t rid)
+{
+    struct mtlb_entry *e = t->l1.mru;
+    if (!mtlb_entry_matches(e, va, rid))
+        return NULL;
+    /* tlb_level_touch of the MRU entry: the recency list is already right */
+    t->l1.stats.hits++;
+    e->stamp = ++t->l1.clock;
+    return e;
+}
+
 static inline const struct mtlb_entry *mtlb_lookup_level(struct mtlb *t, uint64_t va, uint64_t rid,
                                                          enum mtlb_hit *hit)
 {
-    struct mtlb_entry *e = t->l1.mru;
-    if (mtlb_entry_matches(e, va, rid)) {
-        /* tlb_level_touch of the MRU entry: the recency list is already right */
-        t->l1.stats.hits++;
-        e->stamp = ++t->l1.clock;
+    const struct mtlb_entry *e = mtlb_lookup_mru(t, va, rid);
+    if (e) {
         *hit = MTLB_HIT_L1;
         return e;
     }

@@ -27,11 +27,14 @@ struct sc_run_params {
     uint64_t quantum_cycles;   /* how far a vCPU may run ahead before it syncs */
     uint64_t length;           /* references per vCPU; 0 = until its source ends */
     struct guest_os *os;       /* NULL: the streams carry their TLB operations */
-    /* the next event for vCPU cpu: 1 = *ev filled, 0 = end, -1 = error (stops the run) */
-    int (*next_event)(void *ctx, unsigned cpu, struct guest_event *ev);
+    /* vCPU cpu's next events, in order: up to max into buf; returns how many (0 = the end,
+     * -1 = an error, which stops the run). A vCPU may read a little past the events it runs. */
+    int (*next_events)(void *ctx, unsigned cpu, struct guest_event *buf, unsigned max);
     void *source_ctx;
-    /* called after every reference of vCPU cpu; `refs` counts them from 1 (may be NULL) */
-    void (*after_ref)(void *ctx, unsigned cpu, uint64_t refs);
+    /* called when vCPU cpu has done `refs` references, for refs = first_observe and then at
+     * every return value (the next count to be called at; 0 = never again). May be NULL. */
+    uint64_t (*observe)(void *ctx, unsigned cpu, uint64_t refs);
+    uint64_t first_observe;
     void *observer_ctx;
 };
 

@@ -18,6 +18,8 @@ Vcpu::Vcpu(sc_core::sc_module_name name, unsigned cpu, struct platform *p, const
     engine_.ctx = this;
     engine_.os = rp->os;
     engine_.resume_pending = p->pending;
+    mach_ = &p->cpu[cpu].mach;
+    l1_hit_cycles_ = clock->costs->cycles[COST_TLB_L1_HIT];
     SC_HAS_PROCESS(Vcpu);
     SC_THREAD(run);
 }
@@ -25,6 +27,17 @@ Vcpu::Vcpu(sc_core::sc_module_name name, unsigned cpu, struct platform *p, const
 const struct mtlb_entry *Vcpu::op_translate(void *ctx, unsigned, enum vmm_tlb_side side, uint64_t va)
 {
     Vcpu *self = static_cast<Vcpu *>(ctx);
+    // The direct path, in the spirit of TLM-2.0 DMI: a hit on the L1 TLB's most recently used
+    // entry is taken without a transaction and charged the latency the MachineTlb charges for
+    // it (tlb_l1_hit); the lookup counts and touches exactly what the MachineTlb's would.
+    if (const struct mtlb_entry *hit = machine_tlb_lookup_mru(self->mach_, side, va)) {
+        if (self->l1_hit_cycles_) { // the default costs 0 cycles: nothing to add
+            sc_core::sc_time delay = self->qk_.get_local_time();
+            self->clock_->charge(COST_TLB_L1_HIT, 1, delay);
+            self->qk_.set(delay);
+        }
+        return hit;
+    }
     TranslateTxn txn{side, va, nullptr};
     sc_core::sc_time delay = self->qk_.get_local_time();
     self->tlb->b_transport(txn, delay);
@@ -97,33 +110,48 @@ void Vcpu::run()
     qk_.reset();
     engine_boot(&engine_, cpu_, st);
     const sc_core::sc_time ref_time = clock_->period * static_cast<double>(clock_->costs->cycles[COST_GUEST_REF]);
+    const uint64_t length = rp_->length;
     uint64_t refs = 0;
-    struct guest_event ev;
+    uint64_t observe_at = rp_->observe ? rp_->first_observe : 0;
+    // guest_ref charges wait in a register and reach the account before anyone reads it (an
+    // observer, the end of the run): one add per reference instead of two stores
+    uint64_t unbilled_refs = 0;
+    const auto bill_refs = [&]() {
+        cost_charge(clock_->acct, clock_->costs, COST_GUEST_REF, unbilled_refs);
+        unbilled_refs = 0;
+    };
+    enum { BATCH = 64 };
+    struct guest_event buf[BATCH];
+    int n = 0, i = 0;
     for (;;) {
-        if (rp_->length && refs >= rp_->length)
+        if (length && refs >= length)
             break;
-        const int got = rp_->next_event(rp_->source_ctx, cpu_, &ev);
-        if (got < 0) {
-            failed_ = true;
-            break;
+        if (i == n) { // events come in batches: one call per BATCH events, not per event
+            n = rp_->next_events(rp_->source_ctx, cpu_, buf, BATCH);
+            i = 0;
+            if (n <= 0) {
+                failed_ = n < 0;
+                break;
+            }
         }
-        if (got == 0)
-            break;
-        ev.cpu = static_cast<uint16_t>(cpu_);
+        struct guest_event *ev = &buf[i++];
+        ev->cpu = static_cast<uint16_t>(cpu_);
         struct ref_result res;
-        if (guest_event_is_reference(static_cast<enum guest_event_kind>(ev.kind))) {
-            cost_charge(clock_->acct, clock_->costs, COST_GUEST_REF, 1);
+        if (guest_event_is_reference(static_cast<enum guest_event_kind>(ev->kind))) {
+            ++unbilled_refs;
             qk_.inc(ref_time);
-            engine_event(&engine_, &ev, st, &res);
-            ++refs;
-            if (rp_->after_ref)
-                rp_->after_ref(rp_->observer_ctx, cpu_, refs);
+            engine_event(&engine_, ev, st, &res);
+            if (++refs == observe_at) {
+                bill_refs();
+                observe_at = rp_->observe(rp_->observer_ctx, cpu_, refs);
+            }
         } else {
-            engine_event(&engine_, &ev, st, &res);
+            engine_event(&engine_, ev, st, &res);
         }
         if (qk_.need_sync())
             qk_.sync();
     }
+    bill_refs();
     engine_finish(&engine_, cpu_);
     qk_.sync();
 }

@@ -63,6 +63,8 @@ class Vcpu : public sc_core::sc_module, public LtInitiator<TranslateProtocol>, p
 
     unsigned cpu_;
     struct platform *p_;
+    struct machine *mach_;   // for the direct L1 path of op_translate
+    uint64_t l1_hit_cycles_;
     const CpuClock *clock_;
     const struct sc_run_params *rp_;
     struct engine engine_;

@@ -156,48 +156,48 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         return EXIT_USAGE;
     }
+    static struct platform p;
+    static struct run_state rs;
+    struct result_dir dir;
+    struct guest_os *os = NULL;
+    FILE *ts_file = NULL;
+    int status = EXIT_OK, have_platform = 0, have_dir = 0;
+    struct timespec t0 = {0, 0}, t1 = {0, 0};
+
     struct event_source *src = event_source_open(&c, config_path, err, sizeof err);
     if (!src) {
         cli_error("run: %s", err);
         return EXIT_USAGE;
     }
-
-    static struct platform p;
     if (platform_init(&p, &c.platform, err, sizeof err) != 0) {
         cli_error("run: %s", err);
-        event_source_close(src);
-        return EXIT_RUNTIME;
+        status = EXIT_RUNTIME;
+        goto out;
     }
-    struct guest_os *os = NULL;
-    if (c.guest_enabled) {
-        os = guest_os_create(&c.guest, &p.mem, &p.vm.p2m);
-        if (!os) {
-            cli_error("run: cannot create the guest OS model");
-            platform_free(&p);
-            event_source_close(src);
-            return EXIT_RUNTIME;
-        }
+    have_platform = 1;
+    if (c.guest_enabled && !(os = guest_os_create(&c.guest, &p.mem, &p.vm.p2m))) {
+        cli_error("run: cannot create the guest OS model");
+        status = EXIT_RUNTIME;
+        goto out;
     }
-
     char default_dir[RUN_NAME_MAX + 16];
     snprintf(default_dir, sizeof default_dir, "results/%s", c.name);
-    struct result_dir dir;
     if (result_dir_begin(&dir, out_dir ? out_dir : default_dir, err, sizeof err) != 0) {
         cli_error("run: %s", err);
-        return EXIT_RUNTIME;
+        status = EXIT_RUNTIME;
+        goto out;
     }
+    have_dir = 1;
 
-    static struct run_state rs;
     rs.p = &p;
     rs.c = &c;
     rs.src = src;
-    FILE *ts_file = NULL;
     if (c.interval) {
         ts_file = result_dir_open(&dir, "timeseries.csv");
         if (!ts_file || timeseries_start(&rs.ts, ts_file, &p) != 0) {
             cli_error("run: cannot write timeseries.csv");
-            result_dir_abort(&dir);
-            return EXIT_RUNTIME;
+            status = EXIT_RUNTIME;
+            goto out;
         }
         rs.have_ts = 1;
     }
@@ -214,36 +214,35 @@ int cmd_run(int argc, char **argv)
         .first_observe = c.warmup ? c.warmup : c.interval,
         .observer_ctx = &rs,
     };
-    struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int status = EXIT_OK;
     if (sc_run(&p, &rp, err, sizeof err) != 0) {
         const char *why = event_source_error(src);
         cli_error("run: %s", why[0] ? why : err);
         status = why[0] ? EXIT_USAGE : EXIT_RUNTIME;
+        goto out;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     platform_finish(&p);
 
-    if (status == EXIT_OK) {
-        FILE *cfg = result_dir_open(&dir, "config.yaml");
-        if (!cfg || run_config_write(&c, cfg) != 0 || fclose(cfg) != 0 || write_stats(&rs, &dir, &rp) != 0 ||
-            rs.alloc_failed || (ts_file && fclose(ts_file) != 0)) {
-            cli_error("run: cannot write the results");
-            status = EXIT_RUNTIME;
-        }
-        ts_file = NULL;
+    FILE *cfg = result_dir_open(&dir, "config.yaml");
+    int write_failed = !cfg || run_config_write(&c, cfg) != 0;
+    if (cfg && fclose(cfg) != 0)
+        write_failed = 1;
+    if (ts_file && fclose(ts_file) != 0)
+        write_failed = 1;
+    ts_file = NULL;
+    if (write_failed || write_stats(&rs, &dir, &rp) != 0 || rs.alloc_failed) {
+        cli_error("run: cannot write the results");
+        status = EXIT_RUNTIME;
+        goto out;
     }
-    if (ts_file)
-        fclose(ts_file);
-    if (status == EXIT_OK && result_dir_commit(&dir, err, sizeof err) != 0) {
+    if (result_dir_commit(&dir, err, sizeof err) != 0) {
         cli_error("run: %s", err);
         status = EXIT_RUNTIME;
+        goto out;
     }
-    if (status != EXIT_OK)
-        result_dir_abort(&dir);
-
-    if (status == EXIT_OK && !quiet) {
+    have_dir = 0; /* committed: nothing to remove */
+    if (!quiet) {
         uint64_t refs = 0, cycles = 0;
         for (unsigned i = 0; i < p.nr_vcpus; i++) {
             refs += p.cpu[i].stats.refs;
@@ -253,11 +252,18 @@ int cmd_run(int argc, char **argv)
         printf("%s: %llu references, %llu cycles on %u vCPU(s); %.2f M references/s simulated\n", dir.final,
                (unsigned long long)refs, (unsigned long long)cycles, p.nr_vcpus, secs > 0 ? (double)refs / secs / 1e6 : 0.0);
     }
+
+out:
+    if (ts_file)
+        fclose(ts_file);
+    if (have_dir)
+        result_dir_abort(&dir);
     for (unsigned i = 0; i < 64; i++)
         stat_set_free(&rs.base[i]);
     if (os)
         guest_os_destroy(os);
-    platform_free(&p);
+    if (have_platform)
+        platform_free(&p);
     event_source_close(src);
     return status;
 }

@@ -103,7 +103,7 @@ static int write_stats(struct run_state *rs, struct result_dir *dir, const struc
         rc = stat_set_add(&s, name, (cyc ? cyc->count : 0) * rp->clock_period_ps);
     }
     if (rc == 0)
-        rc = stat_set_derive(&s, rs->p->nr_vcpus);
+        rc = stat_set_derive(&s);
     FILE *yaml = rc == 0 ? result_dir_open(dir, "stats.yaml") : NULL;
     FILE *csv = yaml ? result_dir_open(dir, "stats.csv") : NULL;
     if (!yaml || !csv || stat_set_write_yaml(&s, yaml) != 0 || stat_set_write_csv(&s, csv) != 0)
@@ -164,7 +164,7 @@ int cmd_run(int argc, char **argv)
     int status = EXIT_OK, have_platform = 0, have_dir = 0;
     struct timespec t0 = {0, 0}, t1 = {0, 0};
 
-    struct event_source *src = event_source_open(&c, config_path, err, sizeof err);
+    struct event_source *src = event_source_open(&c, err, sizeof err);
     if (!src) {
         cli_error("run: %s", err);
         return EXIT_USAGE;

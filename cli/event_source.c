@@ -78,17 +78,7 @@ static int pull(struct event_source *s, struct guest_event *ev)
     return rc;
 }
 
-/* path relative to the directory of the config file, unless absolute */
-static void resolve(char *out, size_t outlen, const char *config_path, const char *path)
-{
-    const char *slash = strrchr(config_path, '/');
-    if (path[0] == '/' || !slash)
-        snprintf(out, outlen, "%s", path);
-    else
-        snprintf(out, outlen, "%.*s/%s", (int)(slash - config_path), config_path, path);
-}
-
-struct event_source *event_source_open(const struct run_config *c, const char *config_path, char *err, size_t errlen)
+struct event_source *event_source_open(const struct run_config *c, char *err, size_t errlen)
 {
     struct event_source *s = calloc(1, sizeof *s);
     if (!s) {
@@ -106,8 +96,7 @@ struct event_source *event_source_open(const struct run_config *c, const char *c
         return s;
     }
     if (c->source == SOURCE_VTRACE) {
-        char path[RUN_PATH_MAX + 512];
-        resolve(path, sizeof path, config_path, c->trace_path);
+        const char *path = c->trace_path; /* run_config_load resolved it against the experiment file */
         s->vt = vtrace_open(path, err, errlen);
         if (!s->vt) {
             free(s);
@@ -130,9 +119,7 @@ struct event_source *event_source_open(const struct run_config *c, const char *c
         return s;
     }
     /* SOURCE_SKI */
-    char path[RUN_PATH_MAX + 512];
-    resolve(path, sizeof path, config_path, c->trace_path);
-    s->ski = ski_open(path, c->ski_per_instruction ? SKI_IFETCH_INSN : SKI_IFETCH_BUNDLE, err, errlen);
+    s->ski = ski_open(c->trace_path, c->ski_per_instruction ? SKI_IFETCH_INSN : SKI_IFETCH_BUNDLE, err, errlen);
     if (!s->ski) {
         free(s);
         return NULL;

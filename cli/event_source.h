@@ -17,8 +17,8 @@
 
 struct event_source;
 
-/* Opens the source c names (paths relative to the directory of config_path). NULL with err. */
-struct event_source *event_source_open(const struct run_config *c, const char *config_path, char *err, size_t errlen);
+/* Opens the source c names (its trace path as run_config_load resolved it). NULL with err. */
+struct event_source *event_source_open(const struct run_config *c, char *err, size_t errlen);
 void event_source_close(struct event_source *s);
 
 /* vCPUs the stream addresses (a trace's own count). */

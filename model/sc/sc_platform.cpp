@@ -53,11 +53,6 @@ extern "C" int sc_run(struct platform *p, const struct sc_run_params *rp, char *
     return 0;
 }
 
-extern "C" uint64_t sc_run_time_ps(const struct platform *p, const struct sc_run_params *rp, unsigned cpu)
-{
-    return p->cpu[cpu].cycles.total * rp->clock_period_ps;
-}
-
 // libsystemc.so refers to sc_main (its own main() would call it). vhptsim has its own main and
 // starts the kernel from sc_run(), so this is never reached; it only satisfies the link.
 int sc_main(int, char **)

@@ -41,9 +41,6 @@ struct sc_run_params {
 /* 0 on success; -1 with a message in err (a source error, or SystemC refused to run). */
 int sc_run(struct platform *p, const struct sc_run_params *rp, char *err, size_t errlen);
 
-/* Simulated time of vCPU cpu after the run, in picoseconds (cycles x period). */
-uint64_t sc_run_time_ps(const struct platform *p, const struct sc_run_params *rp, unsigned cpu);
-
 #ifdef __cplusplus
 }
 #endif

@@ -69,7 +69,7 @@ static uint64_t count_of(const struct stat_set *s, const char *name)
 
 /* name.hit_rate = hits / (hits + misses) and name.mpki = misses per 1000 instructions, for
  * every "X.hits" that has an "X.misses" sibling. */
-int stat_set_derive(struct stat_set *s, unsigned nr_vcpus)
+int stat_set_derive(struct stat_set *s)
 {
     const size_t n = s->n;
     for (size_t i = 0; i < n; i++) {
@@ -104,7 +104,6 @@ int stat_set_derive(struct stat_set *s, unsigned nr_vcpus)
         if (push(s, out, 1, 0, insns ? (double)misses * 1000.0 / (double)insns : 0.0) != 0)
             return -1;
     }
-    (void)nr_vcpus;
     return 0;
 }
 

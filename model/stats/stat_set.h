@@ -30,7 +30,7 @@ int stat_set_collect(struct stat_set *s, const struct platform *p);
  * platform, same order): how a warm-up resets the statistics. */
 void stat_set_subtract(struct stat_set *s, const struct stat_set *base, const char *prefix);
 /* Appends the derived rates (hit rates, MPKI; docs/stats.md). 0 or -1. */
-int stat_set_derive(struct stat_set *s, unsigned nr_vcpus);
+int stat_set_derive(struct stat_set *s);
 /* Appends one integer entry. 0 or -1. */
 int stat_set_add(struct stat_set *s, const char *name, uint64_t value);
 const struct stat_entry *stat_set_find(const struct stat_set *s, const char *name);

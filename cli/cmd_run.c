@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../config/param_set.h"
 #include "../config/run_config.h"
 #include "../model/guest/guest_os.h"
 #include "../model/platform/platform.h"
@@ -15,6 +16,8 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "event_source.h"
+#include "progress.h"
+#include "study.h"
 
 static void run_usage(FILE *out)
 {
@@ -29,9 +32,23 @@ static void run_usage(FILE *out)
           "  timeseries.csv   per-interval miss rates (run.interval references per row)\n"
           "The directory appears complete or not at all (written aside, then renamed).\n"
           "\n"
+          "With a 'sweep:' section the file is a study (docs/studies.md): every point of the\n"
+          "sweep runs into DIR/<point>/, then DIR/summary.csv and DIR/report/ are written.\n"
+          "Rerunning a study reuses the points whose result is complete and whose resolved\n"
+          "configuration is unchanged.\n"
+          "\n"
           "Options:\n"
           "  -o, --output DIR  output directory (default results/<name>)\n"
-          "  -q, --quiet       print nothing on success\n"
+          "  --set KEY=VALUE   set any key of the experiment by its dotted path, checked as\n"
+          "                    if it were in the file (e.g. --set vmm.vtlb_size=1M\n"
+          "                    --set guest.region_page_size.3=64K); may be repeated\n"
+          "  --force           redo points (or a run) whose result is already complete\n"
+          "  -j, --jobs N      study: points run at once (default: the number of cores)\n"
+          "  --backend NAME    study: 'local' (default) or 'slurm' (one job array, sbatch)\n"
+          "  --slurm-arg ARG   study, slurm: an extra sbatch argument (e.g. --slurm-arg=-pbig)\n"
+          "  --no-wait         study, slurm: return once submitted; 'vhptsim report DIR' later\n"
+          "  --progress        show progress on stderr even when it is not a terminal\n"
+          "  -q, --quiet       print nothing on success (no progress either)\n"
           "  -h, --help        show this help\n"
           "\n"
           "Same file, same seed: the same numbers, byte for byte. Exit status: 0 success,\n"
@@ -116,25 +133,92 @@ static int write_stats(struct run_state *rs, struct result_dir *dir, const struc
     return rc;
 }
 
+enum { OPT_SET = 256, OPT_FORCE, OPT_BACKEND, OPT_SLURM_ARG, OPT_NO_WAIT, OPT_PROGRESS };
+
+/* The experiment document: the file, then every --set in order. NULL after printing why. */
+static struct config_doc *load_experiment(const char *path, char **sets, size_t n_sets)
+{
+    static struct config_doc d;
+    char err[1024];
+    if (config_doc_load(&d, path, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return NULL;
+    }
+    for (size_t i = 0; i < n_sets; i++)
+        if (config_doc_set_option(&d, "--set", sets[i], err, sizeof err) != 0) {
+            fprintf(stderr, "%s\n", err);
+            config_doc_free(&d);
+            return NULL;
+        }
+    return &d;
+}
+
 int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
+        {"set", required_argument, NULL, OPT_SET},
+        {"force", no_argument, NULL, OPT_FORCE},
+        {"jobs", required_argument, NULL, 'j'},
+        {"backend", required_argument, NULL, OPT_BACKEND},
+        {"slurm-arg", required_argument, NULL, OPT_SLURM_ARG},
+        {"no-wait", no_argument, NULL, OPT_NO_WAIT},
+        {"progress", no_argument, NULL, OPT_PROGRESS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *out_dir = NULL;
-    int quiet = 0, ch;
+    static char *sets[CONFIG_DOC_MAX_OPTIONS];
+    size_t n_sets = 0;
+    struct study_options so = {.progress = PROGRESS_AUTO};
+    int ch;
+    uint64_t v;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "o:qj:h", opts, NULL)) != -1) {
         switch (ch) {
         case 'o':
-            out_dir = optarg;
+            so.out_dir = optarg;
             break;
         case 'q':
-            quiet = 1;
+            so.quiet = 1;
+            break;
+        case OPT_SET:
+            if (n_sets == CONFIG_DOC_MAX_OPTIONS) {
+                cli_error("run: more than %d --set options", CONFIG_DOC_MAX_OPTIONS);
+                return EXIT_USAGE;
+            }
+            sets[n_sets++] = optarg;
+            break;
+        case OPT_FORCE:
+            so.force = 1;
+            break;
+        case 'j':
+            if (cli_parse_u64(optarg, &v) != 0 || v < 1 || v > 4096) {
+                cli_error("run: -j: expected a number of points to run at once, 1 to 4096, got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            so.jobs = (unsigned)v;
+            break;
+        case OPT_BACKEND:
+            if (strcmp(optarg, "local") != 0 && strcmp(optarg, "slurm") != 0) {
+                cli_error("run: --backend: expected 'local' or 'slurm', got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            so.backend = optarg[0] == 's' ? STUDY_SLURM : STUDY_LOCAL;
+            break;
+        case OPT_SLURM_ARG:
+            if (so.n_slurm_args == STUDY_MAX_SLURM_ARGS) {
+                cli_error("run: more than %d --slurm-arg options", STUDY_MAX_SLURM_ARGS);
+                return EXIT_USAGE;
+            }
+            so.slurm_args[so.n_slurm_args++] = optarg;
+            break;
+        case OPT_NO_WAIT:
+            so.no_wait = 1;
+            break;
+        case OPT_PROGRESS:
+            so.progress = PROGRESS_ON;
             break;
         case 'h':
             run_usage(stdout);
@@ -148,11 +232,25 @@ int cmd_run(int argc, char **argv)
         cli_error("run: expected one experiment file (try 'vhptsim run --help')");
         return EXIT_USAGE;
     }
-    const char *config_path = argv[optind];
+    const char *out_dir = so.out_dir;
+    const int quiet = so.quiet;
     char err[1024];
+    struct config_doc *doc = load_experiment(argv[optind], sets, n_sets);
+    if (!doc)
+        return EXIT_USAGE;
+    if (study_wanted(doc)) {
+        const int rc = study_main(doc, &so);
+        config_doc_free(doc);
+        return rc;
+    }
+    if ((so.backend != STUDY_LOCAL || so.no_wait || so.n_slurm_args) && !quiet)
+        fprintf(stderr, "vhptsim: run: --backend, --slurm-arg and --no-wait apply to studies (a 'sweep:'); "
+                        "running the one experiment here\n");
     static struct run_config c; /* large: keep it off the stack */
     run_config_default(&c);
-    if (run_config_load(&c, config_path, err, sizeof err) != 0) {
+    const int bad_config = run_config_from_doc(&c, doc, err, sizeof err) != 0;
+    config_doc_free(doc);
+    if (bad_config) {
         fprintf(stderr, "%s\n", err);
         return EXIT_USAGE;
     }

@@ -1,16 +1,19 @@
-# miss_rates.gp - miss rates per interval of one run (timeseries.csv), vCPU 0.
-# gnuplot -e "in='DIR/timeseries.csv'; out='DIR/miss_rates.svg'" scripts/gnuplot/miss_rates.gp
-set terminal svg size 900,500 dynamic noenhanced font 'sans,11'
-set output out
-set datafile separator ','
-set key outside right top
-set xlabel 'references (vCPU 0)'
-set ylabel 'miss rate in the interval'
-set yrange [0:1.05]
+# miss_rates.gp - miss rates over time of one run, a line per vCPU (data: one block per vCPU,
+# columns refs, L1 DTLB, L2 DTLB, walker, vTLB, L1 ITLB miss rates of each interval).
+# Variables: data, ncpu, title_.
+set multiplot layout 2,2 title title_
+set yrange [0:1.02]
 set grid
-set title 'Miss rates over time'
-plot in using ($1 == 0 ? $2 : 1/0):6 with linespoints title 'L1 DTLB', \
-     in using ($1 == 0 ? $2 : 1/0):7 with linespoints title 'L2 DTLB', \
-     in using ($1 == 0 ? $2 : 1/0):8 with linespoints title 'VHPT walker', \
-     in using ($1 == 0 ? $2 : 1/0):9 with linespoints title 'vTLB (VMM)', \
-     in using ($1 == 0 ? $2 : 1/0):4 with lines dashtype 2 title 'L1 ITLB'
+set key outside top center horizontal samplen 2
+set xlabel 'references of the vCPU'
+set ylabel 'miss rate (misses / lookups)'
+set format x '%.1s%c'
+set title 'L1 DTLB'
+plot for [i=0:ncpu-1] data index i using 1:2 with linespoints title sprintf('vCPU %d', i)
+set title 'L2 DTLB'
+plot for [i=0:ncpu-1] data index i using 1:3 with linespoints title sprintf('vCPU %d', i)
+set title 'VHPT walker'
+plot for [i=0:ncpu-1] data index i using 1:4 with linespoints title sprintf('vCPU %d', i)
+set title 'vTLB (VMM)'
+plot for [i=0:ncpu-1] data index i using 1:5 with linespoints title sprintf('vCPU %d', i)
+unset multiplot

@@ -179,61 +179,61 @@ int config_doc_set_node(struct config_doc *d, const char *key, int value_id, yam
     }
 }
 
-int config_doc_set_option(struct config_doc *d, const char *option, const char *arg, char *err, size_t errlen)
+int config_doc_set_value(struct config_doc *d, const char *origin, const char *key, const char *value, char *err,
+                         size_t errlen)
 {
     if (d->n_origins == CONFIG_DOC_MAX_OPTIONS) {
-        snprintf(err, errlen, "%s: error: more than %d overrides", option, CONFIG_DOC_MAX_OPTIONS);
+        snprintf(err, errlen, "%s: error: more than %d overrides", origin, CONFIG_DOC_MAX_OPTIONS);
         return -1;
     }
-    const size_t olen = strlen(option) + strlen(arg) + 2;
-    char *origin = malloc(olen);
-    if (!origin) {
-        snprintf(err, errlen, "%s: error: out of memory", option);
+    if (!(d->origins[d->n_origins] = strdup(origin))) {
+        snprintf(err, errlen, "%s: error: out of memory", origin);
         return -1;
     }
-    snprintf(origin, olen, "%s %s", option, arg);
-    d->origins[d->n_origins] = origin;
     const yaml_mark_t mark = {.index = 0, .line = SCHEMA_ORIGIN_LINE + d->n_origins, .column = 0};
     d->n_origins++;
-
-    const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg) {
-        snprintf(err, errlen, "%s: error: expected KEY=VALUE with KEY a dotted path (e.g. vmm.vtlb_size=1M)", origin);
-        return -1;
-    }
-    char key[256];
-    if ((size_t)(eq - arg) >= sizeof key) {
-        snprintf(err, errlen, "%s: error: the key is too long", origin);
-        return -1;
-    }
-    memcpy(key, arg, (size_t)(eq - arg));
-    key[eq - arg] = '\0';
-
     yaml_parser_t parser;
-    yaml_document_t value;
+    yaml_document_t parsed;
     if (!yaml_parser_initialize(&parser)) {
         snprintf(err, errlen, "%s: error: out of memory", origin);
         return -1;
     }
-    const char *text = eq + 1;
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, strlen(text));
-    if (!yaml_parser_load(&parser, &value)) {
+    yaml_parser_set_input_string(&parser, (const unsigned char *)value, strlen(value));
+    if (!yaml_parser_load(&parser, &parsed)) {
         snprintf(err, errlen, "%s: error: malformed YAML value: %s", origin, parser.problem ? parser.problem : "syntax error");
         yaml_parser_delete(&parser);
         return -1;
     }
     yaml_parser_delete(&parser);
     int id;
-    if (!yaml_document_get_root_node(&value))
+    if (!yaml_document_get_root_node(&parsed))
         id = add_scalar(d, "", 0, mark); /* KEY= : an empty value, for the schema to judge */
     else
-        id = copy_node(d, &value, 1, mark, 0);
-    yaml_document_delete(&value);
+        id = copy_node(d, &parsed, 1, mark, 0);
+    yaml_document_delete(&parsed);
     if (!id) {
         snprintf(err, errlen, "%s: error: out of memory or nested too deeply", origin);
         return -1;
     }
     return config_doc_set_node(d, key, id, mark, origin, err, errlen);
+}
+
+int config_doc_set_option(struct config_doc *d, const char *option, const char *arg, char *err, size_t errlen)
+{
+    char origin[1024], key[256];
+    snprintf(origin, sizeof origin, "%s %s", option, arg);
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg) {
+        snprintf(err, errlen, "%s: error: expected KEY=VALUE with KEY a dotted path (e.g. vmm.vtlb_size=1M)", origin);
+        return -1;
+    }
+    if ((size_t)(eq - arg) >= sizeof key) {
+        snprintf(err, errlen, "%s: error: the key is too long", origin);
+        return -1;
+    }
+    memcpy(key, arg, (size_t)(eq - arg));
+    key[eq - arg] = '\0';
+    return config_doc_set_value(d, origin, key, eq + 1, err, errlen);
 }
 
 yaml_node_t *config_doc_key_node(struct config_doc *d, const char *top_key)

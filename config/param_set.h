@@ -33,6 +33,11 @@ int config_doc_load(struct config_doc *d, const char *path, char *err, size_t er
  * option; what the value means is the schema's to check. 0 or -1 with err. */
 int config_doc_set_option(struct config_doc *d, const char *option, const char *arg, char *err, size_t errlen);
 
+/* The same with the key and the value apart; origin names the option in messages (e.g. a
+ * short form "--vtlb-size 1M" of vmm.vtlb_size). */
+int config_doc_set_value(struct config_doc *d, const char *origin, const char *key, const char *value, char *err,
+                         size_t errlen);
+
 /* Sets the dotted key to the existing node value_id (a node of this document, e.g. a sweep
  * value). Keys the path creates carry key_mark, so errors about them point where the key was
  * written. 0 or -1 with err (prefixed by what, e.g. the file position of the key). */

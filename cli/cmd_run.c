@@ -65,7 +65,31 @@ struct run_state {
     struct stat_set base[64]; /* per vCPU: counters when its warm-up ended */
     int have_base[64];
     int alloc_failed;
+    uint64_t stats_due[64]; /* the next reference count the statistics want (0: none) */
+    uint64_t refs[64];      /* references done, as last observed (progress) */
+    struct progress progress;
 };
+
+/* How often (references of a vCPU) the progress line is considered for a redraw. */
+#define PROGRESS_STEP 65536
+
+static void show_progress(struct run_state *rs)
+{
+    uint64_t done = 0;
+    for (unsigned i = 0; i < rs->p->nr_vcpus; i++)
+        done += rs->refs[i];
+    const uint64_t total = rs->c->length * rs->p->nr_vcpus;
+    const double secs = progress_elapsed(&rs->progress);
+    char eta[32];
+    progress_eta(eta, sizeof eta, secs, (double)done, (double)total);
+    if (total)
+        progress_show(&rs->progress, "run %s: %.2fM/%.2fM references (%.0f%%), %.2f M refs/s, %s", rs->c->name,
+                      (double)done / 1e6, (double)total / 1e6, 100.0 * (double)done / (double)total,
+                      secs > 0 ? (double)done / secs / 1e6 : 0.0, eta);
+    else
+        progress_show(&rs->progress, "run %s: %.2fM references, %.2f M refs/s", rs->c->name, (double)done / 1e6,
+                      secs > 0 ? (double)done / secs / 1e6 : 0.0);
+}
 
 static int next_events(void *ctx, unsigned cpu, struct guest_event *buf, unsigned max)
 {
@@ -83,10 +107,9 @@ static int next_events(void *ctx, unsigned cpu, struct guest_event *buf, unsigne
 }
 
 /* At the end of the warm-up: the baseline of the statistics; then every interval: a row of the
- * time series. Returns the next reference count to be called at. */
-static uint64_t observe(void *ctx, unsigned cpu, uint64_t refs)
+ * time series. Returns the next reference count to be called at (0: never). */
+static uint64_t observe_stats(struct run_state *rs, unsigned cpu, uint64_t refs)
 {
-    struct run_state *rs = ctx;
     const uint64_t warmup = rs->c->warmup, interval = rs->c->interval;
     if (warmup && refs == warmup) {
         if (stat_set_collect(&rs->base[cpu], rs->p) != 0)
@@ -98,6 +121,21 @@ static uint64_t observe(void *ctx, unsigned cpu, uint64_t refs)
         timeseries_sample(&rs->ts, rs->p, cpu, refs);
     }
     return rs->have_ts ? refs + interval : 0;
+}
+
+/* The statistics when they are due; the progress line every PROGRESS_STEP references. */
+static uint64_t observe(void *ctx, unsigned cpu, uint64_t refs)
+{
+    struct run_state *rs = ctx;
+    if (refs == rs->stats_due[cpu])
+        rs->stats_due[cpu] = observe_stats(rs, cpu, refs);
+    if (!rs->progress.enabled)
+        return rs->stats_due[cpu];
+    rs->refs[cpu] = refs;
+    if (progress_due(&rs->progress))
+        show_progress(rs);
+    const uint64_t next = refs + PROGRESS_STEP;
+    return rs->stats_due[cpu] && rs->stats_due[cpu] < next ? rs->stats_due[cpu] : next;
 }
 
 static int write_stats(struct run_state *rs, struct result_dir *dir, const struct sc_run_params *rp)
@@ -290,6 +328,10 @@ int cmd_run(int argc, char **argv)
     rs.p = &p;
     rs.c = &c;
     rs.src = src;
+    progress_init(&rs.progress, so.progress, quiet);
+    const uint64_t first_stats = c.warmup ? c.warmup : c.interval;
+    for (unsigned i = 0; i < p.nr_vcpus; i++)
+        rs.stats_due[i] = first_stats;
     if (c.interval) {
         ts_file = result_dir_open(&dir, "timeseries.csv");
         if (!ts_file || timeseries_start(&rs.ts, ts_file, &p) != 0) {
@@ -309,11 +351,13 @@ int cmd_run(int argc, char **argv)
         .next_events = next_events,
         .source_ctx = &rs,
         .observe = observe,
-        .first_observe = c.warmup ? c.warmup : c.interval,
+        .first_observe = rs.progress.enabled && (!first_stats || first_stats > PROGRESS_STEP) ? PROGRESS_STEP : first_stats,
         .observer_ctx = &rs,
     };
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (sc_run(&p, &rp, err, sizeof err) != 0) {
+    const int sc_failed = sc_run(&p, &rp, err, sizeof err) != 0;
+    progress_clear(&rs.progress);
+    if (sc_failed) {
         const char *why = event_source_error(src);
         cli_error("run: %s", why[0] ? why : err);
         status = why[0] ? EXIT_USAGE : EXIT_RUNTIME;

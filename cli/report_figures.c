@@ -193,6 +193,8 @@ static int draw_sweep(const struct report_data *r, const char *dir, size_t y, st
     snprintf(text, sizeof text, "%s (%s)", stat, report_stat_unit(stat));
     gnuplot_var(vars, sizeof vars, "ylabel_", text);
     gnuplot_var_num(vars, sizeof vars, "logx", numeric && spans(xlo, xhi, 10));
+    gnuplot_var_num(vars, sizeof vars, "xlo", xlo);
+    gnuplot_var_num(vars, sizeof vars, "xhi", xhi);
     gnuplot_var_num(vars, sizeof vars, "logy", spans(lo, hi, 100));
     gnuplot_var_num(vars, sizeof vars, "fraction", strstr(report_stat_unit(stat), "/ lookups") != NULL);
     if (gnuplot_draw(dir, base, "sweep", vars, 900, 520, err, errlen) != 0)

@@ -110,8 +110,9 @@ int gnuplot_draw(const char *dir, const char *base, const char *script, const ch
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    /* gnuplot reports its warnings and errors on stderr: any of them means a wrong figure */
-    if (!wrote || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || n) {
+    /* reading a script, gnuplot stops with a non-zero status at its first error (its warnings,
+     * e.g. about a range it widened, are not failures) */
+    if (!wrote || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         for (char *p = msg; *p; p++)
             if (*p == '\n')
                 *p = ' ';

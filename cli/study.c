@@ -284,6 +284,7 @@ int study_main(struct config_doc *d, const struct study_options *o)
     struct study st;
     memset(&st, 0, sizeof st);
     st.opt = o;
+    st.throttle = o->jobs;
     char err[2048];
     int status = 2, lock_fd = -1;
     if (!(st.sweep = malloc(sizeof *st.sweep))) {

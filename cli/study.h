@@ -52,6 +52,7 @@ struct study {
     struct report_spec report;
     struct study_point *points;
     size_t n_points, n_to_run;
+    unsigned throttle;        /* -j as given (SLURM's '%' throttle; 0: none given) */
     const struct study_options *opt;
     volatile int interrupted; /* the signal that stopped the study, or 0 */
 };

@@ -1,0 +1,249 @@
+#!/bin/bash
+# test_study.sh VHPTSIM SOURCE_DIR - studies on the local backend (docs/studies.md): --set,
+# sweep expansion and point names, bad sweeps, -j determinism, resume after a killed study,
+# failed points, and the report's files (every figure a valid PNG and SVG of non-trivial size).
+set -u
+vhptsim=$1 src=$2
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+say() { echo "FAIL: $*" >&2; fail=1; }
+
+cat >"$tmp/base.yaml" <<'EOF'
+name: base
+run: {length: 20000, warmup: 2000, interval: 5000}
+workload: {kind: uniform, footprint: 8M}
+guest: {region_page_size: {3: 64K}}
+EOF
+
+# ---- --set: the resolved config shows it; errors name the option -------------------------
+"$vhptsim" run -q -o "$tmp/set" --set vmm.vtlb_size=1M --set guest.region_page_size.2=256K \
+    --set 'machine.dtlb.l1={entries: 64, ways: 4}' --set workload.footprint=4M "$tmp/base.yaml" || say "--set run"
+grep -q '^  vtlb_size: 1M$' "$tmp/set/config.yaml" || say "--set vmm.vtlb_size=1M not in config.yaml"
+grep -q '^  region_page_size: {0: 16K, 1: 16K, 2: 256K, 3: 64K,' "$tmp/set/config.yaml" || say "--set of one region's page size"
+grep -q '^    l1: {entries: 64, ways: 4, policy: lru, page_size: 4K}$' "$tmp/set/config.yaml" || say "--set of a mapping"
+grep -q '^  footprint: 4M$' "$tmp/set/config.yaml" || say "--set workload.footprint"
+# the same keys in the file give the same run
+cat >"$tmp/inline.yaml" <<'EOF'
+name: base
+run: {length: 20000, warmup: 2000, interval: 5000}
+workload: {kind: uniform, footprint: 4M}
+guest: {region_page_size: {2: 256K, 3: 64K}}
+vmm: {vtlb_size: 1M}
+machine: {dtlb: {l1: {entries: 64, ways: 4}}}
+EOF
+"$vhptsim" run -q -o "$tmp/inline" "$tmp/inline.yaml" || say "inline run"
+cmp -s "$tmp/set/config.yaml" "$tmp/inline/config.yaml" && cmp -s "$tmp/set/stats.yaml" "$tmp/inline/stats.yaml" ||
+    say "--set and the same keys in the file differ"
+bad_set() { # bad_set 'EXPECTED MESSAGE START' --set ARG
+    local want=$1 st; shift
+    "$vhptsim" run -q -o "$tmp/never" "$@" "$tmp/base.yaml" 2>"$tmp/err"
+    st=$?
+    [ "$st" = 2 ] || say "$*: exit $st, want 2"
+    grep -qF -- "$want" "$tmp/err" || { say "$*: message"; cat "$tmp/err" >&2; }
+    [ ! -e "$tmp/never" ] || say "$*: wrote a result"
+}
+bad_set "--set vmm.vtlb_size=100K: error: 'vtlb_size' must be a power of two, got 102400" --set vmm.vtlb_size=100K
+bad_set "--set vmm.vtlb_sise=1M: error: unknown key 'vtlb_sise' (known here: page_size, vtlb_size" --set vmm.vtlb_sise=1M
+bad_set "--set guest.purge=ptc_x: error: unknown purge 'ptc_x'" --set guest.purge=ptc_x
+bad_set "--set vcpus=65: error: 'vcpus' must be from 1 to 64, got 65" --set vcpus=65
+bad_set "--set run.length: error: expected KEY=VALUE" --set run.length
+bad_set "--set machine.walker_hit=[0, 1: error: malformed YAML value" --set 'machine.walker_hit=[0, 1'
+bad_set "--set guest.region_page_size.3=32K: error: 32768 bytes is not an IA-64 page size" --set guest.region_page_size.3=32K
+bad_set "--set workload.kind.x=1: error: 'workload.kind' is a value, not a section" --set workload.kind.x=1
+
+# ---- sweep expansion and point names (first key slowest, values as written) -------------
+cat >"$tmp/study.yaml" <<'EOF'
+name: tiny
+run: {length: 20000, warmup: 2000, interval: 5000}
+workload: {kind: uniform, footprint: 8M}
+guest: {region_page_size: {3: 64K}}
+sweep:
+  vmm.vtlb_size: [32K, 128K, 1M]
+  seed: [1, 2]
+report:
+  description: A tiny study of the test suite.
+  y: [vmm.vtlb.hit_rate, dtlb.l2.hit_rate, refs]
+EOF
+"$vhptsim" run -q -j 1 -o "$tmp/j1" "$tmp/study.yaml" || say "study -j 1"
+want='vtlb_size=32K,seed=1 vtlb_size=32K,seed=2 vtlb_size=128K,seed=1 vtlb_size=128K,seed=2 vtlb_size=1M,seed=1 vtlb_size=1M,seed=2'
+got=$(cut -d, -f1-2 "$tmp/j1/summary.csv" | tail -n +2 | tr -d '"' | tr '\n' ' ')
+[ "$got" = "$want " ] || say "point order/names: '$got'"
+head -n 1 "$tmp/j1/summary.csv" | grep -q '^point,vmm.vtlb_size,seed,status,cpu0.events.ifetch,' || say "summary.csv header"
+[ "$(grep -c ',ok,' "$tmp/j1/summary.csv")" = 6 ] || say "6 points ok"
+for p in $want; do
+    [ -f "$tmp/j1/$p/stats.yaml" ] || say "no result dir $p"
+    # each point is an ordinary run of its resolved config: the same bytes as a run of it
+    cmp -s "$tmp/j1/$p/config.yaml" "$tmp/j1/inputs/$p.yaml" || say "$p: config.yaml is not its input"
+done
+grep -q '^  vtlb_size: 128K$' "$tmp/j1/vtlb_size=128K,seed=2/config.yaml" && grep -q '^seed: 2$' "$tmp/j1/vtlb_size=128K,seed=2/config.yaml" ||
+    say "the point's values are not in its config"
+"$vhptsim" run -q -o "$tmp/single" "$tmp/j1/inputs/vtlb_size=1M,seed=2.yaml"
+cmp -s "$tmp/single/stats.yaml" "$tmp/j1/vtlb_size=1M,seed=2/stats.yaml" || say "a point differs from a run of its config"
+# summary.csv holds each point's stats.csv values in their columns
+p='vtlb_size=128K,seed=1'
+col=$(head -n 1 "$tmp/j1/summary.csv" | tr ',' '\n' | grep -n '^cpu0.vmm.vtlb.misses$' | cut -d: -f1)
+row=$(grep "^\"$p\"," "$tmp/j1/summary.csv" | sed 's/^"[^"]*"//' | cut -d, -f"$col") # the quoted name, then empty field 1
+[ "$row" = "$(grep '^cpu0.vmm.vtlb.misses,' "$tmp/j1/$p/stats.csv" | cut -d, -f2)" ] || say "summary.csv value of $p: '$row'"
+
+# nested sweep keys are the same dotted keys; --set can change the sweep itself
+sed 's/^  vmm.vtlb_size: \[32K, 128K, 1M\]$/  vmm: {vtlb_size: [32K, 128K, 1M]}/' "$tmp/study.yaml" >"$tmp/nested.yaml"
+"$vhptsim" run -q -j 2 -o "$tmp/nested" "$tmp/nested.yaml" || say "nested sweep"
+cmp -s "$tmp/j1/summary.csv" "$tmp/nested/summary.csv" || say "a nested sweep differs from the dotted one"
+"$vhptsim" run -q -o "$tmp/reseed" --set 'sweep.seed=[7]' --set 'sweep.vmm.vtlb_size=[64K]' "$tmp/study.yaml" || say "--set sweep"
+[ "$(ls -d "$tmp/reseed"/*=* | xargs -n1 basename)" = "vtlb_size=64K,seed=7" ] || say "--set sweep.* did not replace the sweep"
+# two keys with the same last component are named in full
+cat >"$tmp/ambig.yaml" <<'EOF'
+name: ambig
+run: {length: 2000, interval: 0}
+workload: {kind: uniform, footprint: 1M}
+sweep:
+  machine.itlb.l1.entries: [0, 32]
+  machine.dtlb.l1.entries: [16]
+  vmm.ptce_count: [[1, 1], [2, 3]]
+EOF
+"$vhptsim" run -q -o "$tmp/ambig" "$tmp/ambig.yaml" || say "ambiguous short keys"
+[ -d "$tmp/ambig/machine.itlb.l1.entries=32,machine.dtlb.l1.entries=16,ptce_count=2_3" ] ||
+    { say "full keys for ambiguous short names, lists as a_b"; ls "$tmp/ambig" >&2; }
+
+# ---- bad studies: exit 2, the place named, nothing written ------------------------------
+bad_study() { # bad_study 'EXPECTED' YAML-TEXT [options]
+    local want=$1 text=$2 st; shift 2
+    printf '%s\n' "$text" >"$tmp/bad.yaml"
+    "$vhptsim" run -q -o "$tmp/never" "$@" "$tmp/bad.yaml" 2>"$tmp/err"
+    st=$?
+    [ "$st" = 2 ] || say "bad study ($want): exit $st"
+    grep -qF -- "$want" "$tmp/err" || { say "bad study message: want '$want'"; cat "$tmp/err" >&2; }
+    [ ! -e "$tmp/never" ] || { say "bad study ($want) wrote $tmp/never"; rm -rf "$tmp/never"; }
+}
+bad_study "bad.yaml:3:24: error: 'vtlb_size' must be a power of two, got 100000" \
+    $'name: b\nsweep:\n  vmm.vtlb_size: [32K, 100000]'
+bad_study "bad.yaml:3:3: error: unknown key 'vtlb_sise'" $'name: b\nsweep:\n  vmm.vtlb_sise: [32K]'
+bad_study "bad.yaml:3:9: error: sweep key 'seed' needs a non-empty list of values" $'name: b\nsweep:\n  seed: 3'
+bad_study "bad.yaml:3:13: error: sweep value '1' of 'seed' repeats an earlier one" $'name: b\nsweep:\n  seed: [1, 1]'
+bad_study "bad.yaml:3:3: error: 'name' cannot be swept" $'name: b\nsweep:\n  name: [a, b]'
+bad_study "bad.yaml:4:1: error: report x 'vcpus' is not a swept key" $'name: b\nsweep:\n  seed: [1]\nreport: {x: vcpus}'
+bad_study "bad.yaml:4:14: error: 'nope!' is not a statistic name" $'name: b\nsweep:\n  seed: [1]\nreport: {y: [nope!]}'
+bad_study "error: 'report' needs a 'sweep'" $'name: b\nreport: {y: [refs]}'
+bad_study "--set seed=3: error: 'seed' is swept" $'name: b\nsweep:\n  seed: [1, 2]' --set seed=3
+# a directory that is not a study is not written into
+mkdir -p "$tmp/foreign" && echo mine >"$tmp/foreign/notes.txt"
+"$vhptsim" run -q -o "$tmp/foreign" "$tmp/study.yaml" 2>"$tmp/err"
+[ $? = 2 ] && grep -q 'is not a vhptsim study' "$tmp/err" && [ "$(ls "$tmp/foreign")" = notes.txt ] ||
+    say "a foreign directory must be refused untouched"
+
+# ---- -j determinism: -j 1 and -j 4 give the same bytes ----------------------------------
+"$vhptsim" run -q -j 4 -o "$tmp/j4" "$tmp/study.yaml" || say "study -j 4"
+cmp -s "$tmp/j1/summary.csv" "$tmp/j4/summary.csv" || say "summary.csv differs between -j 1 and -j 4"
+for p in $want; do
+    for f in config.yaml stats.yaml stats.csv timeseries.csv; do
+        cmp -s "$tmp/j1/$p/$f" "$tmp/j4/$p/$f" || say "$p/$f differs between -j 1 and -j 4"
+    done
+done
+
+# ---- resume: a complete study is not redone; --force redoes it ---------------------------
+# (a study without time series, so that its report draws few figures)
+sed -e 's/interval: 5000/interval: 0/' -e 's/y: \[.*\]/y: [vmm.vtlb.hit_rate]/' "$tmp/study.yaml" >"$tmp/resume.yaml"
+"$vhptsim" run -q -j 2 -o "$tmp/res" "$tmp/resume.yaml" || say "resume study"
+cp "$tmp/res/summary.csv" "$tmp/res-first.csv"
+stamp() { stat -c %Y.%N "$1"/*=*/stats.yaml | sort | md5sum; }
+before=$(stamp "$tmp/res")
+sleep 1.1
+"$vhptsim" run -j 2 -o "$tmp/res" "$tmp/resume.yaml" >"$tmp/out" || say "rerun"
+grep -q '6 points, 0 to run, 6 complete' "$tmp/out" || say "rerun should run nothing: $(cat "$tmp/out")"
+[ "$(stamp "$tmp/res")" = "$before" ] || say "a rerun redid complete points"
+# the same resolved config is reused, whatever the file says it with
+sed 's/footprint: 8M/footprint: 8M, write_fraction: 0/' "$tmp/resume.yaml" >"$tmp/same.yaml" # the default: no change
+"$vhptsim" run -j 2 -o "$tmp/res" "$tmp/same.yaml" >"$tmp/out" && grep -q '0 to run' "$tmp/out" ||
+    say "an unchanged resolved config must be reused"
+# an added value runs only its points; a changed value reruns the points it changes
+"$vhptsim" run -j 2 -o "$tmp/res" --set 'sweep.vmm.vtlb_size=[32K, 128K, 1M, 4M]' "$tmp/resume.yaml" >"$tmp/out"
+grep -q '8 points, 2 to run, 6 complete' "$tmp/out" || say "an added value: $(cat "$tmp/out")"
+"$vhptsim" run -j 2 -o "$tmp/res" --set guest.region_page_size.3=256K "$tmp/resume.yaml" >"$tmp/out"
+grep -q '6 points, 6 to run, 0 complete' "$tmp/out" || say "a changed key reruns its points: $(cat "$tmp/out")"
+"$vhptsim" run -j 2 --force -o "$tmp/res" "$tmp/resume.yaml" >"$tmp/out" && grep -q '6 points, 6 to run, 0 complete' "$tmp/out" ||
+    say "--force must rerun every point: $(cat "$tmp/out")"
+cmp -s "$tmp/res/summary.csv" "$tmp/res-first.csv" || say "rerunning changed summary.csv"
+
+# ---- a killed study loses at most the points in flight ------------------------------------
+cat >"$tmp/slow.yaml" <<'EOF'
+name: slow
+run: {length: 300000, interval: 0}
+workload: {kind: uniform, footprint: 8M}
+sweep:
+  seed: [1, 2, 3, 4, 5, 6, 7, 8]
+EOF
+"$vhptsim" run -q -j 1 -o "$tmp/slow" "$tmp/slow.yaml" &
+study=$!
+for _ in $(seq 600); do
+    [ "$(ls -d "$tmp/slow"/seed=? 2>/dev/null | wc -l)" -ge 2 ] && break
+    sleep 0.05
+done
+kill -9 "$study"
+wait "$study" 2>/dev/null
+sleep 0.3 # the point in flight dies with the study (PR_SET_PDEATHSIG)
+done_before=$(ls -d "$tmp/slow"/seed=? 2>/dev/null | wc -l)
+[ "$done_before" -ge 2 ] && [ "$done_before" -lt 8 ] || say "kill test: $done_before points complete (want 2..7)"
+complete=$(ls -d "$tmp/slow"/seed=?)
+stamps() { for d in $complete; do stat -c %Y.%N "$d/stats.yaml"; done | md5sum; }
+before=$(stamps)
+sleep 1.1
+"$vhptsim" run -j 2 -o "$tmp/slow" "$tmp/slow.yaml" >"$tmp/out" || say "resumed study"
+[ "$(stamps)" = "$before" ] || say "points complete before the kill were redone"
+grep -q "8 points, $((8 - done_before)) to run, $done_before complete" "$tmp/out" || say "resume: $(cat "$tmp/out")"
+[ "$(grep -c ',ok,' "$tmp/slow/summary.csv")" = 8 ] || say "after the resume every point is complete"
+"$vhptsim" run -q -j 3 -o "$tmp/slow-ref" "$tmp/slow.yaml" || say "reference study"
+cmp -s "$tmp/slow/summary.csv" "$tmp/slow-ref/summary.csv" || say "a resumed study differs from one run in one go"
+
+# ---- a failing point: reported, the others done, exit 1; fixed, only it reruns -----------
+printf 'vcpus 1\nrr 3 rid=0x10 ps=16 ve=1\nld 0x6000000000010000 8\n' >"$tmp/good.vtr"
+cp "$tmp/good.vtr" "$tmp/bad.vtr" && printf 'ld 0x60000000000200000000 8\n' >>"$tmp/bad.vtr"
+printf 'name: traces\nsource: vtrace\nguest: {enabled: false}\nsweep:\n  trace.path: [good.vtr, bad.vtr]\n' >"$tmp/traces.yaml"
+"$vhptsim" run -q -o "$tmp/traces" "$tmp/traces.yaml" 2>"$tmp/err"
+[ $? = 1 ] || say "a study with a failed point must exit 1"
+grep -q "point path=.*bad.vtr failed: vhptsim: run: .*bad.vtr:4:4: error: number '0x60000000000200000000' does not fit in 64 bits" "$tmp/err" ||
+    { say "the failed point's error"; cat "$tmp/err" >&2; }
+grep -q '^path=.*good.vtr,.*,ok,' "$tmp/traces/summary.csv" && grep -q '^path=.*bad.vtr,.*,failed,,,' "$tmp/traces/summary.csv" ||
+    say "summary.csv status of the points"
+grep -q 'class="failed">failed' "$tmp/traces/report/index.html" || say "index.html shows the failed point"
+cp "$tmp/good.vtr" "$tmp/bad.vtr"
+"$vhptsim" run -o "$tmp/traces" "$tmp/traces.yaml" >"$tmp/out" && grep -q '2 points, 1 to run, 1 complete' "$tmp/out" ||
+    say "the fixed point alone reruns: $(cat "$tmp/out")"
+
+# ---- the report's files -------------------------------------------------------------------
+r="$tmp/j1/report"
+for f in index.html index.md y-vmm.vtlb.hit_rate y-dtlb.l2.hit_rate y-refs cycles timeline-1 timeline-6; do
+    case $f in index.*) [ -s "$r/$f" ] || say "no $f" ;; *) [ -s "$r/$f.png" ] && [ -s "$r/$f.svg" ] && [ -s "$r/$f.dat" ] || say "no $f.{png,svg,dat}" ;; esac
+done
+[ ! -e "$r/purges.png" ] || say "a uniform workload purges nothing: no purge figure"
+grep -q 'purge cost: no guest purge' "$r/index.md" || say "index.md says why there is no purge figure"
+# every figure a valid image of non-trivial size: PNG signature, IHDR first, IEND last; SVG
+# a whole <svg> document
+n_png=0
+for png in "$r"/*.png "$tmp/traces/report"/*.png; do
+    [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || say "$png: not a PNG"
+    [ "$(head -c 16 "$png" | tail -c 4)" = IHDR ] || say "$png: no IHDR"
+    [ "$(tail -c 8 "$png" | head -c 4)" = IEND ] || say "$png: truncated (no IEND)"
+    w=$(head -c 20 "$png" | tail -c 4 | od -An -tu1 | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+    [ "$w" -ge 600 ] || say "$png: $w pixels wide"
+    [ "$(stat -c %s "$png")" -gt 8000 ] || say "$png: only $(stat -c %s "$png") bytes"
+    n_png=$((n_png + 1))
+done
+for svg in "$r"/*.svg "$tmp/traces/report"/*.svg; do
+    head -c 300 "$svg" | grep -q '<svg' && tail -c 20 "$svg" | grep -q '</svg>' || say "$svg: not a whole SVG"
+    [ "$(stat -c %s "$svg")" -gt 8000 ] || say "$svg: only $(stat -c %s "$svg") bytes"
+    [ -f "${svg%.svg}.png" ] || say "$svg has no PNG"
+done
+[ "$n_png" -ge 12 ] || say "only $n_png PNG figures"
+# the x axis of a size is in bytes and log-scaled (32K..1M spans more than a decade); the
+# study and statistic are in the title
+grep -q 'tiny: vmm.vtlb.hit_rate' "$r/y-vmm.vtlb.hit_rate.svg" && grep -q 'vmm.vtlb_size (bytes)' "$r/y-vmm.vtlb.hit_rate.svg" ||
+    say "title or x label of the sweep figure"
+# the sweep figure's data: a line with the mean, min and max over the two seeds
+awk 'NR > 1 && NF == 5 { n++; if (!($4 <= $3 && $3 <= $5)) bad = 1 } END { exit !(n == 3 && !bad) }' "$r/y-vmm.vtlb.hit_rate.dat" ||
+    say "y-vmm.vtlb.hit_rate.dat: 3 x values with min <= mean <= max"
+m1=$(grep '^cpu0.vmm.vtlb.hit_rate,' "$tmp/j1/vtlb_size=32K,seed=1/stats.csv" | cut -d, -f2)
+m2=$(grep '^cpu0.vmm.vtlb.hit_rate,' "$tmp/j1/vtlb_size=32K,seed=2/stats.csv" | cut -d, -f2)
+awk -v a="$m1" -v b="$m2" '$2 == "32K" { d = $3 - (a + b) / 2; ok = d < 1e-9 && d > -1e-9 } END { exit !ok }' "$r/y-vmm.vtlb.hit_rate.dat" ||
+    say "the mean over seeds at 32K is not the mean of the two points' hit rates"
+exit $fail

@@ -121,6 +121,20 @@ static int take_axes(struct sweep *s, struct config_doc *d, int map_id, const ch
     return 0;
 }
 
+/* The key's last component, or its last two when the last is a number (a region, an index):
+ * region_page_size.3 rather than 3. */
+static const char *short_key(const char *key)
+{
+    const char *dot = strrchr(key, '.');
+    if (!dot)
+        return key;
+    if (strspn(dot + 1, "0123456789") != strlen(dot + 1))
+        return dot + 1;
+    while (dot > key && dot[-1] != '.')
+        dot--;
+    return dot;
+}
+
 int sweep_take(struct sweep *s, struct config_doc *d, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
@@ -137,13 +151,10 @@ int sweep_take(struct sweep *s, struct config_doc *d, char *err, size_t errlen)
     size_t name_len = 0;
     for (size_t i = 0; i < s->n_axes; i++) {
         struct sweep_axis *a = &s->axis[i];
-        const char *dot = strrchr(a->key, '.');
-        a->short_key = dot ? dot + 1 : a->key;
-        for (size_t j = 0; j < s->n_axes; j++) {
-            const char *other = strrchr(s->axis[j].key, '.');
-            if (j != i && strcmp(other ? other + 1 : s->axis[j].key, a->short_key) == 0)
+        a->short_key = short_key(a->key);
+        for (size_t j = 0; j < s->n_axes; j++)
+            if (j != i && strcmp(short_key(s->axis[j].key), a->short_key) == 0)
                 a->short_key = a->key; /* ambiguous: the whole key */
-        }
         size_t longest = 0;
         for (size_t j = 0; j < a->n; j++)
             longest = strlen(a->labels[j]) > longest ? strlen(a->labels[j]) : longest;

@@ -2,8 +2,9 @@
  * sweep.h - a study's `sweep:` section (docs/studies.md): dotted keys of the experiment schema,
  * each with a list of values; the cross product of the lists is the set of runs ("points").
  * Points are numbered with the first key varying slowest (nested loops in the order written)
- * and named from their values, e.g. `vtlb_size=32K,seed=1` (the last component of each key,
- * the whole key where two keys share it), so a point's directory name is stable and readable.
+ * and named from their values, e.g. `vtlb_size=32K,seed=1` (the last component of each key, the
+ * last two when it is a number, the whole key where two keys share it), so a point's directory
+ * name is stable and readable.
  */
 #ifndef VHPTSIM_SWEEP_H
 #define VHPTSIM_SWEEP_H

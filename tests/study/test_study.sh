@@ -101,9 +101,11 @@ sweep:
   machine.itlb.l1.entries: [0, 32]
   machine.dtlb.l1.entries: [16]
   vmm.ptce_count: [[1, 1], [2, 3]]
+  guest.region_page_size.4: [64K]
 EOF
 "$vhptsim" run -q -o "$tmp/ambig" "$tmp/ambig.yaml" || say "ambiguous short keys"
-[ -d "$tmp/ambig/machine.itlb.l1.entries=32,machine.dtlb.l1.entries=16,ptce_count=2_3" ] ||
+# (and a key ending in a number keeps the name before it)
+[ -d "$tmp/ambig/machine.itlb.l1.entries=32,machine.dtlb.l1.entries=16,ptce_count=2_3,region_page_size.4=64K" ] ||
     { say "full keys for ambiguous short names, lists as a_b"; ls "$tmp/ambig" >&2; }
 
 # ---- bad studies: exit 2, the place named, nothing written ------------------------------

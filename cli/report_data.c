@@ -164,7 +164,7 @@ int report_data_load(struct report_data *r, const char *dir, int *not_a_result, 
     /* one run: one point, named after its directory */
     r->sweep->n_points = 1;
     const char *base = strrchr(r->dir, '/');
-    snprintf(r->name, sizeof r->name, "%s", base ? base + 1 : r->dir);
+    snprintf(r->name, sizeof r->name, "%.127s", base ? base + 1 : r->dir);
     if (!(r->points = calloc(1, sizeof *r->points))) {
         snprintf(err, errlen, "out of memory");
         return -1;

@@ -3,82 +3,21 @@
  * (study_point_cmd) into the same layout; then waiting for the array (squeue), unless --no-wait. */
 #define _GNU_SOURCE /* realpath */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli_util.h"
 #include "study.h"
+#include "subprocess.h"
 
 static volatile sig_atomic_t stop_signal;
 
 static void on_stop(int sig) { stop_signal = sig; }
-
-/* Reads fd to its end into buf (what does not fit is dropped) and closes it. */
-static void read_all(int fd, char *buf, size_t len)
-{
-    size_t n = 0;
-    char sink[256];
-    for (;;) {
-        const int room = n + 1 < len;
-        const ssize_t got = read(fd, room ? buf + n : sink, room ? len - 1 - n : sizeof sink);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            break;
-        n += room ? (size_t)got : 0;
-    }
-    buf[n] = '\0';
-    close(fd);
-}
-
-/* Runs argv; its stdout into out and stderr into err (truncated, NUL-terminated). Returns its
- * exit status, or -1 when it could not run (the reason in err). */
-static int run_capture(const char *const argv[], char *out, size_t outlen, char *err, size_t errlen)
-{
-    int po[2], pe[2];
-    if (pipe(po) != 0)
-        return snprintf(err, errlen, "pipe: %s", strerror(errno)), -1;
-    if (pipe(pe) != 0) {
-        close(po[0]);
-        close(po[1]);
-        return snprintf(err, errlen, "pipe: %s", strerror(errno)), -1;
-    }
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int null = open("/dev/null", O_RDONLY);
-        if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(po[1], STDOUT_FILENO) < 0 || dup2(pe[1], STDERR_FILENO) < 0)
-            _exit(126);
-        close(po[0]);
-        close(pe[0]);
-        execvp(argv[0], (char *const *)argv);
-        dprintf(STDERR_FILENO, "cannot run %s: %s", argv[0], strerror(errno));
-        _exit(127);
-    }
-    close(po[1]);
-    close(pe[1]);
-    if (pid < 0) {
-        close(po[0]);
-        close(pe[0]);
-        return snprintf(err, errlen, "fork: %s", strerror(errno)), -1;
-    }
-    /* both are small (a job id, squeue's lines, a message): stdout, then stderr */
-    read_all(po[0], out, outlen);
-    read_all(pe[0], err, errlen);
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return snprintf(err, errlen, "waitpid: %s", strerror(errno)), -1;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && strncmp(err, "cannot run", 10) == 0)
-        return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 /* Writes s single-quoted for sh. */
 static void sh_quote(FILE *f, const char *s)
@@ -147,7 +86,7 @@ static int submit(const struct study *st, const char *script, size_t n_tasks, ch
     argv[n++] = script;
     argv[n] = NULL;
     char out[256], err[1024];
-    const int rc = run_capture(argv, out, sizeof out, err, sizeof err);
+    const int rc = subprocess_run(argv, NULL, NULL, out, sizeof out, err, sizeof err);
     if (rc != 0) {
         cli_error("run: --backend slurm: sbatch %s: %s", rc < 0 ? "could not run" : "failed",
                   err[0] ? err : "(no message)");
@@ -167,7 +106,7 @@ static long tasks_left(const char *id, size_t *running)
 {
     const char *argv[] = {"squeue", "--noheader", "--jobs", id, "--format=%t", NULL};
     char out[65536], err[512];
-    const int rc = run_capture(argv, out, sizeof out, err, sizeof err);
+    const int rc = subprocess_run(argv, NULL, NULL, out, sizeof out, err, sizeof err);
     if (rc != 0) /* a job SLURM has forgotten (MinJobAge) is finished */
         return strstr(err, "Invalid job id") ? 0 : -1;
     long left = 0;
@@ -207,7 +146,7 @@ static int wait_for_array(struct study *st, const char *id, struct progress *pr)
         if (stop_signal) {
             const char *argv[] = {"scancel", id, NULL};
             char out[256], err[512];
-            run_capture(argv, out, sizeof out, err, sizeof err);
+            subprocess_run(argv, NULL, NULL, out, sizeof out, err, sizeof err);
             st->interrupted = stop_signal;
             break;
         }

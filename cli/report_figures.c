@@ -50,6 +50,20 @@ static int add_figure(struct report_figures *out, enum figure_kind kind, const c
     return 0;
 }
 
+/* Draws the figure (gnuplot_draw) and lists it: 1, or -1 with err. */
+static int draw(struct report_figures *out, enum figure_kind kind, size_t point, const char *caption, const char *dir,
+                const char *base, const char *script, const char *vars, unsigned width, unsigned height, char *err,
+                size_t errlen)
+{
+    if (gnuplot_draw(dir, base, script, vars, width, height, err, errlen) != 0)
+        return -1;
+    if (add_figure(out, kind, base, point, caption) != 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 1;
+}
+
 static void add_note(struct report_figures *out, const char *note)
 {
     if (out->n_notes < sizeof out->notes / sizeof out->notes[0])
@@ -197,12 +211,10 @@ static int draw_sweep(const struct report_data *r, const char *dir, size_t y, st
     gnuplot_var_num(vars, sizeof vars, "xhi", xhi);
     gnuplot_var_num(vars, sizeof vars, "logy", spans(lo, hi, 100));
     gnuplot_var_num(vars, sizeof vars, "fraction", strstr(report_stat_unit(stat), "/ lookups") != NULL);
-    if (gnuplot_draw(dir, base, "sweep", vars, 900, 520, err, errlen) != 0)
-        return -1;
     snprintf(caption, sizeof caption, "%s against %s%s%s", stat, xa->key,
              seed < SWEEP_MAX_AXES ? ": mean over seeds, bars from the minimum to the maximum" : "",
              per_cpu_mean ? "; with several vCPUs, the mean of the vCPUs' values" : "");
-    return add_figure(out, FIG_SWEEP, base, 0, caption) == 0 ? 1 : -1;
+    return draw(out, FIG_SWEEP, 0, caption, dir, base, "sweep", vars, 900, 520, err, errlen);
 }
 
 /* ---- cycle breakdown ------------------------------------------------------------------- */
@@ -282,13 +294,9 @@ static int draw_cycles(const struct report_data *r, const char *dir, struct repo
     gnuplot_var(vars, sizeof vars, "title_", text);
     gnuplot_var(vars, sizeof vars, "ylabel_", "cycles per reference (all vCPUs)");
     const unsigned width = shown > 12 ? (unsigned)(300 + 45 * shown) : 860;
-    if (gnuplot_draw(dir, "cycles", "cycles", vars, width, 560, err, errlen) != 0)
-        return -1;
-    return add_figure(out, FIG_CYCLES, "cycles", 0,
-                      "cycles per reference by cost row (docs/costs.md), summed over vCPUs; the largest rows, the rest "
-                      "as 'other'") == 0
-               ? 1
-               : -1;
+    return draw(out, FIG_CYCLES, 0,
+                "cycles per reference by cost row (docs/costs.md), summed over vCPUs; the largest rows, the rest as 'other'",
+                dir, "cycles", "cycles", vars, width, 560, err, errlen);
 }
 
 /* ---- purge cost ---------------------------------------------------------------------------- */
@@ -359,13 +367,10 @@ static int draw_purges(const struct report_data *r, const char *dir, struct repo
     snprintf(text, sizeof text, "%s: what one guest purge costs the VMM", title_of(r));
     gnuplot_var(vars, sizeof vars, "title_", text);
     const unsigned width = r->n_points > 12 ? (unsigned)(300 + 45 * r->n_points) : 900;
-    if (gnuplot_draw(dir, "purges", "purge", vars, width, 760, err, errlen) != 0)
-        return -1;
-    return add_figure(out, FIG_PURGES, "purges", 0,
-                      "per emulated purge, summed over vCPUs: vTLB/VHPT entries touched (probes and rewrites, "
-                      "vmm.purge.<op>.entries / .count) and machine ptc.l/ptc.e steps issued") == 0
-               ? 1
-               : -1;
+    return draw(out, FIG_PURGES, 0,
+                "per emulated purge, summed over vCPUs: vTLB/VHPT entries touched (probes and rewrites, "
+                "vmm.purge.<op>.entries / .count) and machine ptc.l/ptc.e steps issued",
+                dir, "purges", "purge", vars, width, 760, err, errlen);
 }
 
 /* ---- miss rates over time ------------------------------------------------------------------- */
@@ -481,10 +486,7 @@ static int draw_timeline(const struct report_data *r, const char *dir, size_t po
             gnuplot_var(vars, sizeof vars, "title_", text);
             snprintf(text, sizeof text, "miss rates per interval (timeseries.csv)%s%s, a line per vCPU",
                      r->is_study ? " of " : "", r->is_study ? p->name : "");
-            rc = gnuplot_draw(dir, base, "miss_rates", vars, 1000, 700, err, errlen) != 0 ||
-                         add_figure(out, FIG_TIMELINE, base, point, text) != 0
-                     ? -1
-                     : 1;
+            rc = draw(out, FIG_TIMELINE, point, text, dir, base, "miss_rates", vars, 1000, 700, err, errlen);
         }
     }
     free(cpu_of);

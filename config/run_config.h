@@ -22,7 +22,8 @@
 enum workload_source {
     SOURCE_GENERATOR = 0, /* a synthetic workload (workloads/) */
     SOURCE_VTRACE,        /* a vtrace file: exact replay unless the guest OS model is on */
-    SOURCE_SKI            /* a Ski trace: references only, the guest OS model is required */
+    SOURCE_SKI            /* a Ski trace: user mode through the guest OS model, system mode driven
+                             by the guest's own TLB operations (guest OS model off) */
 };
 
 struct run_config {

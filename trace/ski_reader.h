@@ -70,6 +70,7 @@ struct ski_stats {
 };
 
 struct ski_reader;
+struct ski_sys_stats; /* ski_system.h */
 
 /* Opens path ("-" for standard input). NULL on failure (cannot open, or a bad header), with
  * the message in err. */
@@ -95,6 +96,11 @@ const struct ski_header *ski_reader_header(const struct ski_reader *r);
 /* A header string (host, tool name, ...) or NULL if absent or not inside the string block. */
 const char *ski_header_string(const struct ski_reader *r, enum ski_header_string which);
 const struct ski_stats *ski_reader_stats(const struct ski_reader *r);
+/* Nonzero for a system-mode trace (decided at open from the first 64 KiB of records, see
+ * docs/ski-traces.md "System mode"): its events follow ski_system.h. */
+int ski_reader_system(const struct ski_reader *r);
+/* The system-mode figures (interruptions, privileged instructions, operands); NULL in user mode. */
+const struct ski_sys_stats *ski_reader_system_stats(const struct ski_reader *r);
 /* File offset of the record the last event came from. */
 uint64_t ski_reader_offset(const struct ski_reader *r);
 

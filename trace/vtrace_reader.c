@@ -327,9 +327,9 @@ static int parse_purge(struct args *a, struct guest_event *ev)
     return check_ps(a->r, pos_col(a, 1), ev->op0);
 }
 
-#define RR_RESERVED_MASK (UINT64_C(0x2) | ~UINT64_C(0xffffffff))
-#define PTA_RESERVED_MASK (UINT64_C(0x2) | UINT64_C(0x7e00))
-#define PSR_UNSUPPORTED ((UINT64_C(1) << 15) | (UINT64_C(1) << 34) | (UINT64_C(1) << 46))
+#define RR_RESERVED_MASK IA64_RR_RESERVED_MASK
+#define PTA_RESERVED_MASK IA64_PTA_RESERVED_MASK
+#define PSR_UNSUPPORTED IA64_PSR_KVM_UNSUPPORTED
 
 static int parse_rr(struct args *a, struct guest_event *ev)
 {

@@ -84,6 +84,14 @@ static void emit_cpu(const struct emitter *e, const struct platform_cpu *c)
     emit(e, "refs.store_values", ps->store_values);
     emit(e, "guest.faults", ps->guest_faults);
     emit(e, "guest.ops", ps->guest_ops);
+    emit(e, "trace.refs", ps->traced_refs);
+    emit(e, "trace.interruptions", ps->traced_faults);
+    emit(e, "trace.interruptions.agreed", ps->traced_faults_agreed);
+    emit(e, "divergence.vmm_translated", ps->div_vmm_translated);
+    for (unsigned f = 1; f < VMM_FAULT_COUNT; f++)
+        emit2(e, "divergence.vmm_fault", vmm_fault_name((enum vmm_fault)f), ps->div_vmm_fault[f]);
+    for (unsigned f = 1; f < VMM_FAULT_COUNT; f++)
+        emit2(e, "divergence.vector", vmm_fault_name((enum vmm_fault)f), ps->div_vector[f]);
 
     emit_tlb(e, "itlb", &c->mach.itlb);
     emit_tlb(e, "dtlb", &c->mach.dtlb);

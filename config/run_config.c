@@ -546,3 +546,17 @@ int run_config_write(const struct run_config *c, FILE *out)
     yaml_emitter_delete(&em);
     return rc;
 }
+
+char *run_config_text(const struct run_config *c, size_t *len)
+{
+    char *text = NULL;
+    FILE *f = open_memstream(&text, len);
+    if (!f)
+        return NULL;
+    const int rc = run_config_write(c, f);
+    if (fclose(f) != 0 || rc != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}

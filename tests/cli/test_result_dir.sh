@@ -96,21 +96,30 @@ if command -v gnuplot >/dev/null 2>&1; then
 fi
 
 # --- signals: exit 128 + signal, nothing left behind, the earlier result intact ------------
-before=$(snapshot out)
-for sig in INT:130 TERM:143 HUP:129; do
+# runs $2 into $3 (with options $4), stops it with signal $1 while it simulates, and checks the
+# status and that nothing is left beside $3
+interrupt() {
     # a shell starts background jobs with SIGINT ignored; undo that, as a terminal would
-    env --default-signal=INT "$vhptsim" run -q --force -o out long.yaml &
+    env --default-signal=INT "$vhptsim" run -q $4 -o "$3" "$2" &
     pid=$!
-    bg="$bg $pid"
-    await_tmp $pid out || no "SIG${sig%:*}: the run did not start"
-    kill -s "${sig%:*}" $pid
+    bg=$pid
+    await_tmp $pid "$3" || no "SIG$1: the run did not start"
+    sleep 0.2 # well into the simulation
+    kill -s "$1" $pid
     wait $pid
     st=$?
     bg=
-    [ $st -eq "${sig#*:}" ] || no "SIG${sig%:*}: status $st, expected ${sig#*:}"
-    [ -z "$(siblings out)" ] || no "SIG${sig%:*} left $(siblings out)"
-    [ "$(snapshot out)" = "$before" ] || no "SIG${sig%:*} changed the earlier result"
+    case $1 in INT) want=130 ;; TERM) want=143 ;; HUP) want=129 ;; esac
+    [ $st -eq $want ] || no "SIG$1: status $st, expected $want"
+    [ -z "$(siblings "$3")" ] || no "SIG$1 left $(siblings "$3")"
+}
+for sig in INT TERM HUP; do
+    interrupt $sig long.yaml sig-$sig ""
+    [ ! -e sig-$sig ] || no "SIG$sig: an interrupted run left sig-$sig"
 done
+before=$(snapshot out)
+interrupt INT long.yaml out --force
+[ "$(snapshot out)" = "$before" ] || no "SIGINT changed the earlier result"
 
 # --- a run killed with SIGKILL: the next run removes what it left (only that) ----------------
 "$vhptsim" run -q -o stale long.yaml &

@@ -153,6 +153,10 @@ static int parse_ptce(const char *arg, struct vmm_params *vmm)
     strcpy(b, comma + 1);
     if (count_arg("--ptce-count", a, &vmm->ptce_count[0]) != 0 || count_arg("--ptce-count", b, &vmm->ptce_count[1]) != 0)
         return -1;
+    if ((uint64_t)vmm->ptce_count[0] * vmm->ptce_count[1] > VMM_PTCE_STEPS_MAX) {
+        cli_error("--ptce-count: %s is more than %u ptc.e steps per flush", arg, VMM_PTCE_STEPS_MAX);
+        return -1;
+    }
     return 0;
 bad:
     cli_error("--ptce-count: expected two counts 'A,B', got '%s'", arg);

@@ -1,4 +1,5 @@
 /* cmd_run.c - `vhptsim run FILE.yaml`: one timed run, results written atomically. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "event_source.h"
+#include "signal_cleanup.h"
 
 static void run_usage(FILE *out)
 {
@@ -27,15 +29,20 @@ static void run_usage(FILE *out)
           "  stats.yaml       every counter and derived rate, 'name: value' (docs/stats.md)\n"
           "  stats.csv        the same as 'name,value'\n"
           "  timeseries.csv   per-interval miss rates (run.interval references per row)\n"
-          "The directory appears complete or not at all (written aside, then renamed).\n"
+          "The directory appears complete or not at all (written aside, then renamed). vhptsim\n"
+          "writes only into a new or empty directory or an earlier result of its own\n"
+          "(docs/results.md): a complete result of the same configuration is left as it is (exit 0),\n"
+          "one of another configuration is replaced only with --force, anything else never.\n"
           "\n"
           "Options:\n"
           "  -o, --output DIR  output directory (default results/<name>)\n"
+          "  -f, --force       rerun, replacing an earlier result even of another configuration\n"
           "  -q, --quiet       print nothing on success\n"
           "  -h, --help        show this help\n"
           "\n"
           "Same file, same seed: the same numbers, byte for byte. Exit status: 0 success,\n"
-          "1 runtime failure (I/O, memory), 2 bad configuration or trace (FILE:LINE:COLUMN).\n",
+          "1 runtime failure (I/O, memory), 2 bad input: configuration, trace or output directory;\n"
+          "129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM (nothing is left behind).\n",
           out);
 }
 
@@ -94,7 +101,7 @@ static int write_stats(struct run_state *rs, struct result_dir *dir, const struc
         snprintf(prefix, sizeof prefix, "cpu%u.", i);
         stat_set_subtract(&s, &rs->base[i], prefix);
     }
-    /* simulated time = cycles x clock period (after the warm-up reset) */
+    /* simulated time = cycles x clock period (after the warm-up reset; check_time saw it fit) */
     for (unsigned i = 0; i < rs->p->nr_vcpus && rc == 0; i++) {
         char name[48];
         snprintf(name, sizeof name, "cpu%u.cycles.total", i);
@@ -116,22 +123,79 @@ static int write_stats(struct run_state *rs, struct result_dir *dir, const struc
     return rc;
 }
 
+/* Every figure derived from cycles must fit in 64 bits: the cycle totals, the simulated time in
+ * ps (and the SystemC time, which runs up to a quantum ahead), the sums the summary prints.
+ * 0, or -1 with what overflowed in err: no wrapped number is ever written. */
+static int check_time(const struct platform *p, const struct sc_run_params *rp, char *err, size_t errlen)
+{
+    uint64_t sum = 0, ps;
+    for (unsigned i = 0; i < p->nr_vcpus; i++) {
+        const struct cost_account *a = &p->cpu[i].cycles;
+        if (a->overflow || __builtin_add_overflow(a->total, rp->quantum_cycles, &ps) ||
+            __builtin_mul_overflow(ps, rp->clock_period_ps, &ps) || __builtin_add_overflow(sum, a->total, &sum)) {
+            char cycles[32] = "over 2^64";
+            if (!a->overflow)
+                snprintf(cycles, sizeof cycles, "%llu", (unsigned long long)a->total);
+            snprintf(err, errlen,
+                     "the simulated time of vCPU %u does not fit in 64 bits (%s cycles of %llu ps; at most 2^64 ps, "
+                     "213 days, in all): raise machine.clock_mhz, lower the costs or shorten run.length",
+                     i, cycles, (unsigned long long)rp->clock_period_ps);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Locks and checks the output directory (model/stats/result_dir.h): EXIT_OK to run, or the
+ * status to end with (EXIT_OK too when the result is already there: *done). */
+static int open_output(struct result_dir *dir, const char *path, const struct run_config *c, unsigned flags, int quiet,
+                       int *done)
+{
+    size_t len;
+    char err[1024];
+    char *text = run_config_text(c, &len);
+    if (!text) {
+        cli_error("run: cannot render the resolved configuration");
+        return EXIT_RUNTIME;
+    }
+    int rc = result_dir_begin(dir, path, text, len, flags, err, sizeof err);
+    if (rc == RESULT_BUSY) {
+        cli_error("run: %s; waiting for it to finish", err);
+        rc = result_dir_begin(dir, path, text, len, flags | RESULT_WAIT, err, sizeof err);
+    }
+    free(text);
+    *done = rc == RESULT_UP_TO_DATE;
+    if (rc == RESULT_OK)
+        return EXIT_OK;
+    if (rc == RESULT_UP_TO_DATE) {
+        if (!quiet)
+            printf("%s (not rerun; --force reruns it)\n", err);
+        return EXIT_OK;
+    }
+    cli_error("run: %s", err);
+    return rc == RESULT_REFUSED ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
 int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},
+        {"force", no_argument, NULL, 'f'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *out_dir = NULL;
-    int quiet = 0, ch;
+    int quiet = 0, force = 0, ch;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "o:fqh", opts, NULL)) != -1) {
         switch (ch) {
         case 'o':
             out_dir = optarg;
+            break;
+        case 'f':
+            force = 1;
             break;
         case 'q':
             quiet = 1;
@@ -158,16 +222,25 @@ int cmd_run(int argc, char **argv)
     }
     static struct platform p;
     static struct run_state rs;
-    struct result_dir dir;
+    static struct result_dir dir; /* large, and the signal handler's */
     struct guest_os *os = NULL;
     FILE *ts_file = NULL;
-    int status = EXIT_OK, have_platform = 0, have_dir = 0;
+    int status = EXIT_OK, have_platform = 0, done = 0;
     struct timespec t0 = {0, 0}, t1 = {0, 0};
+    struct event_source *src = NULL;
 
-    struct event_source *src = event_source_open(&c, err, sizeof err);
+    char default_dir[RUN_NAME_MAX + 16];
+    snprintf(default_dir, sizeof default_dir, "results/%s", c.name);
+    signal_cleanup_watch(&dir);
+    status = open_output(&dir, out_dir ? out_dir : default_dir, &c,
+                         force ? RESULT_REPLACE_CHANGED | RESULT_REDO : 0, quiet, &done);
+    if (status != EXIT_OK || done)
+        goto out;
+    src = event_source_open(&c, err, sizeof err);
     if (!src) {
         cli_error("run: %s", err);
-        return EXIT_USAGE;
+        status = EXIT_USAGE;
+        goto out;
     }
     if (platform_init(&p, &c.platform, err, sizeof err) != 0) {
         cli_error("run: %s", err);
@@ -180,14 +253,6 @@ int cmd_run(int argc, char **argv)
         status = EXIT_RUNTIME;
         goto out;
     }
-    char default_dir[RUN_NAME_MAX + 16];
-    snprintf(default_dir, sizeof default_dir, "results/%s", c.name);
-    if (result_dir_begin(&dir, out_dir ? out_dir : default_dir, err, sizeof err) != 0) {
-        cli_error("run: %s", err);
-        status = EXIT_RUNTIME;
-        goto out;
-    }
-    have_dir = 1;
 
     rs.p = &p;
     rs.c = &c;
@@ -224,10 +289,12 @@ int cmd_run(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     platform_finish(&p);
 
-    FILE *cfg = result_dir_open(&dir, "config.yaml");
-    int write_failed = !cfg || run_config_write(&c, cfg) != 0;
-    if (cfg && fclose(cfg) != 0)
-        write_failed = 1;
+    if (check_time(&p, &rp, err, sizeof err) != 0) {
+        cli_error("run: %s", err);
+        status = EXIT_USAGE;
+        goto out;
+    }
+    int write_failed = 0;
     if (ts_file && fclose(ts_file) != 0)
         write_failed = 1;
     ts_file = NULL;
@@ -241,7 +308,6 @@ int cmd_run(int argc, char **argv)
         status = EXIT_RUNTIME;
         goto out;
     }
-    have_dir = 0; /* committed: nothing to remove */
     if (!quiet) {
         uint64_t refs = 0, cycles = 0;
         for (unsigned i = 0; i < p.nr_vcpus; i++) {
@@ -254,10 +320,14 @@ int cmd_run(int argc, char **argv)
     }
 
 out:
+    if (status == EXIT_OK && fflush(stdout) != 0) { /* the summary is output too (> /dev/full) */
+        cli_error("run: cannot write to standard output: %s", strerror(errno));
+        status = EXIT_RUNTIME;
+    }
     if (ts_file)
         fclose(ts_file);
-    if (have_dir)
-        result_dir_abort(&dir);
+    result_dir_abort(&dir); /* nothing to do once committed */
+    signal_cleanup_forget(&dir);
     for (unsigned i = 0; i < 64; i++)
         stat_set_free(&rs.base[i]);
     if (os)

@@ -20,9 +20,10 @@ struct event_source {
     struct vtrace_reader *vt;
     struct ski_reader *ski;
     unsigned nr_vcpus;
+    char path[RUN_PATH_MAX]; /* of a trace, for messages */
     struct queue q[VTRACE_MAX_VCPUS];
     int ended;
-    char err[512];
+    char err[RUN_PATH_MAX + 256];
 };
 
 static int queue_push(struct queue *q, const struct guest_event *ev)
@@ -68,9 +69,9 @@ static int pull(struct event_source *s, struct guest_event *ev)
         if (rc < 0)
             snprintf(s->err, sizeof s->err, "%s", vtrace_reader_error(s->vt));
     }
-    if (rc == 1 && ev->cpu >= s->nr_vcpus) {
-        snprintf(s->err, sizeof s->err, "the trace addresses vCPU %u but the experiment has vcpus: %u",
-                 (unsigned)ev->cpu, s->nr_vcpus);
+    if (rc == 1 && ev->cpu >= s->nr_vcpus) { /* a Ski CAPSULE's processor (vtrace checks its own) */
+        snprintf(s->err, sizeof s->err, "%s: offset %llu: error: processor %u, but the experiment has vcpus: %u", s->path,
+                 (unsigned long long)(s->ski ? ski_reader_offset(s->ski) : 0), (unsigned)ev->cpu, s->nr_vcpus);
         return -1;
     }
     if (rc == 0)
@@ -87,6 +88,7 @@ struct event_source *event_source_open(const struct run_config *c, char *err, si
     }
     s->kind = c->source;
     s->nr_vcpus = c->vcpus;
+    snprintf(s->path, sizeof s->path, "%s", c->trace_path);
     if (c->source == SOURCE_GENERATOR) {
         s->wl = workload_create(&c->workload, err, errlen);
         if (!s->wl) {
@@ -111,8 +113,9 @@ struct event_source *event_source_open(const struct run_config *c, char *err, si
             return NULL;
         }
         if (vtrace_vcpus(s->vt) != c->vcpus) {
-            snprintf(err, errlen, "%s declares %u vCPU(s) but the experiment has vcpus: %u", path,
-                     vtrace_vcpus(s->vt), c->vcpus);
+            const unsigned long line = vtrace_vcpus_line(s->vt);
+            snprintf(err, errlen, "%s:%lu: error: the trace has %u vCPU(s)%s but the experiment has vcpus: %u", path,
+                     line ? line : 1, vtrace_vcpus(s->vt), line ? "" : " (no 'vcpus N' line)", c->vcpus);
             event_source_close(s);
             return NULL;
         }

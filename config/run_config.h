@@ -65,5 +65,8 @@ int run_config_load(struct run_config *c, const char *path, char *err, size_t er
 
 /* Writes the resolved configuration as YAML (every key, defaults included). 0 or -1. */
 int run_config_write(const struct run_config *c, FILE *out);
+/* The same text in memory (what a result's config.yaml holds and result_dir_begin compares);
+ * free() it. NULL when out of memory. */
+char *run_config_text(const struct run_config *c, size_t *len);
 
 #endif

@@ -13,6 +13,9 @@
 
 #define MAX_TOKENS 16
 #define ERR_LEN 512
+/* The longest line, without its newline: an event line is under 200 bytes, so this leaves room
+ * for any comment while a file without newlines (/dev/zero, a binary) cannot grow memory. */
+#define LINE_MAX_BYTES (64 * 1024)
 
 struct token {
     const char *text; /* NUL-terminated inside the line buffer */
@@ -24,10 +27,10 @@ struct vtrace_reader {
     FILE *f;
     bool owns_file;
     char *name;
-    char *line;
-    size_t line_cap;
+    char *line; /* LINE_MAX_BYTES + 1 */
     unsigned long lineno;
     unsigned vcpus;
+    unsigned long vcpus_line; /* of the 'vcpus N' directive; 0 if none */
     unsigned default_cpu;
     bool seen_event;
     bool seen_vcpus;
@@ -52,6 +55,7 @@ static int fail(struct vtrace_reader *r, unsigned col, const char *fmt, ...)
 
 const char *vtrace_reader_error(const struct vtrace_reader *r) { return r->err; }
 unsigned vtrace_vcpus(const struct vtrace_reader *r) { return r->vcpus; }
+unsigned long vtrace_vcpus_line(const struct vtrace_reader *r) { return r->vcpus_line; }
 unsigned long vtrace_line(const struct vtrace_reader *r) { return r->lineno; }
 
 /* ---- open / close --------------------------------------------------------------------------- */
@@ -59,10 +63,16 @@ unsigned long vtrace_line(const struct vtrace_reader *r) { return r->lineno; }
 struct vtrace_reader *vtrace_open_stream(FILE *f, const char *name, char *err, size_t errlen)
 {
     struct vtrace_reader *r = calloc(1, sizeof *r);
-    if (r)
+    if (r) {
         r->name = strdup(name);
-    if (!r || !r->name) {
+        r->line = malloc(LINE_MAX_BYTES + 1);
+    }
+    if (!r || !r->name || !r->line) {
         snprintf(err, errlen, "%s: out of memory", name);
+        if (r) {
+            free(r->name);
+            free(r->line);
+        }
         free(r);
         return NULL;
     }
@@ -520,20 +530,40 @@ static int parse_cpu_number(struct vtrace_reader *r, const struct token *t, unsi
     return 0;
 }
 
+/* The next line into r->line, NUL-terminated: 1, 0 at the end, -1 on an error. Reads at most
+ * LINE_MAX_BYTES and stops at a NUL byte, so no input makes it hold more. */
+static int read_line(struct vtrace_reader *r)
+{
+    size_t n = 0;
+    int ch = EOF;
+    errno = 0;
+    while (n < LINE_MAX_BYTES && (ch = getc_unlocked(r->f)) != EOF) {
+        if (ch == '\0') {
+            r->lineno++;
+            return fail(r, 1, "NUL byte in a text trace (is this a binary file?)");
+        }
+        r->line[n++] = (char)ch;
+        if (ch == '\n')
+            break;
+    }
+    if (ch == EOF && ferror(r->f))
+        return r->lineno++, fail(r, 1, "read error: %s", strerror(errno ? errno : EIO));
+    if (n == 0)
+        return 0;
+    r->lineno++;
+    if (r->line[n - 1] != '\n' && n == LINE_MAX_BYTES && (ch = getc_unlocked(r->f)) != EOF && ch != '\n')
+        return fail(r, 1, "line longer than %d bytes (is this a text trace?)", LINE_MAX_BYTES);
+    r->line[n] = '\0';
+    return 1;
+}
+
 int vtrace_next(struct vtrace_reader *r, struct guest_event *ev)
 {
     struct token tok[MAX_TOKENS];
     for (;;) {
-        errno = 0;
-        const ssize_t len = getline(&r->line, &r->line_cap, r->f);
-        if (len < 0) {
-            if (ferror(r->f))
-                return fail(r, 1, "read error: %s", strerror(errno ? errno : EIO));
-            return 0;
-        }
-        r->lineno++;
-        if (memchr(r->line, '\0', (size_t)len))
-            return fail(r, 1, "NUL byte in a text trace (is this a binary file?)");
+        const int got = read_line(r);
+        if (got <= 0)
+            return got;
         const int n = tokenize(r, r->line, tok);
         if (n < 0)
             return -1;
@@ -553,6 +583,7 @@ int vtrace_next(struct vtrace_reader *r, struct guest_event *ev)
                 return fail(r, n > 1 ? tok[1].col : kw->col, "'vcpus' needs a count from 1 to %d",
                             VTRACE_MAX_VCPUS);
             r->vcpus = (unsigned)v;
+            r->vcpus_line = r->lineno;
             r->seen_vcpus = true;
             continue;
         }

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../model/ia64/ia64_arch.h"
+#include "../model/util/input_file.h"
 #include "../model/util/num_parse.h"
 
 int schema_error(const struct schema_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
@@ -311,14 +311,9 @@ int schema_emit_mapping(yaml_emitter_t *em, const void *base, const struct field
 /* Reads at most YAML_FILE_MAX bytes of path into *buf. 0, or -1 with the message in err. */
 static int read_bounded(const char *path, unsigned char **buf, size_t *len, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    if (!f || (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode))) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, f ? "is a directory" : strerror(errno));
-        if (f)
-            fclose(f);
+    FILE *f = input_file_open(path, "rb", false, err, errlen);
+    if (!f)
         return -1;
-    }
     *buf = malloc(YAML_FILE_MAX + 1);
     *len = *buf ? fread(*buf, 1, YAML_FILE_MAX + 1, f) : 0;
     const int failed = !*buf || ferror(f);

@@ -3,6 +3,8 @@
 
 #include "ski_system.h"
 
+#include "../model/util/input_file.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -403,11 +405,9 @@ struct ski_reader *ski_open_stream(FILE *f, const char *name, long long size_hin
 struct ski_reader *ski_open(const char *path, enum ski_ifetch_mode mode, char *err, size_t errlen)
 {
     const bool is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    FILE *f = input_file_open(path, "rb", true, err, errlen);
+    if (!f)
         return NULL;
-    }
     long long size = -1;
     struct stat sb;
     if (!is_stdin && fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode))

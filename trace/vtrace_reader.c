@@ -5,9 +5,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../model/ia64/ia64_arch.h"
+#include "../model/util/input_file.h"
 #include "../model/util/num_parse.h"
 #include "vtrace.h"
 
@@ -84,17 +84,9 @@ struct vtrace_reader *vtrace_open_stream(FILE *f, const char *name, char *err, s
 struct vtrace_reader *vtrace_open(const char *path, char *err, size_t errlen)
 {
     const bool is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    FILE *f = input_file_open(path, "r", true, err, errlen);
+    if (!f)
         return NULL;
-    }
-    struct stat st;
-    if (!is_stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s: cannot open: is a directory", path);
-        fclose(f);
-        return NULL;
-    }
     struct vtrace_reader *r = vtrace_open_stream(f, is_stdin ? "<stdin>" : path, err, errlen);
     if (!r) {
         if (!is_stdin)

@@ -23,7 +23,7 @@ expect() {
 }
 
 # --- vtrace lines: at most 64 KiB, so no input makes the reader grow --------------------------
-expect 2 "/dev/zero:1:1: error: NUL byte in a text trace" "$vhptsim" replay /dev/zero
+expect 2 "/dev/zero:1:1: error: NUL byte in a text trace" "$vhptsim" replay --from vtrace /dev/zero
 # a line of 70 000 bytes, then an endless one from a pipe
 awk 'BEGIN { printf "ld 0x1000 # "; for (i = 0; i < 70000; i++) printf "a"; print "" }' >long.vtr
 expect 2 "long.vtr:1:1: error: line longer than 65536 bytes" "$vhptsim" replay long.vtr
@@ -61,7 +61,9 @@ expect 2 "/dev/zero: error: larger than 1048576 bytes" "$vhptsim" run -o deep-ou
 mkdir adir
 expect 2 "adir: cannot open: is a directory" "$vhptsim" run adir
 expect 2 "missing.yaml: cannot open" "$vhptsim" run missing.yaml
+expect 2 "adir: cannot open: is a directory" "$vhptsim" replay --from vtrace adir
 expect 2 "adir: cannot open: is a directory" "$vhptsim" replay adir
+expect 2 "adir: cannot open: is a directory" "$vhptsim" trace info adir
 expect 2 "missing.vtr: cannot open" "$vhptsim" replay missing.vtr
 expect 2 "missing.vtr: cannot open" "$vhptsim" workload missing.vtr
 

@@ -31,7 +31,7 @@ static int ref(struct tlb_level *l, uint64_t va, unsigned ps)
         return 1;
     }
     l->stats.misses++;
-    tlb_level_fill(l, va, RID, ps, PTE(va & IA64_REGION_OFFSET_MASK));
+    tlb_level_fill(l, va, RID, ps, PTE(va & IA64_REGION_OFFSET_MASK), ps, NULL);
     return 0;
 }
 
@@ -186,7 +186,7 @@ static void test_set_associative(void)
 
     /* A 64 KiB page at 0x30000 (pa 0x1230000) with va 0x34008: cached as the 16 KiB piece
      * 0x34000 (16 KiB page 13 -> set 1, entry 3), ppn = pa 0x1230000 + 0x4000 = 0x1234000. */
-    const struct mtlb_entry *e = tlb_level_fill(&l, UINT64_C(0x6000000000034008), RID, 16, PTE(0x1230000));
+    const struct mtlb_entry *e = tlb_level_fill(&l, UINT64_C(0x6000000000034008), RID, 16, PTE(0x1230000), 16, NULL);
     CHECK(e != NULL);
     CHECK_EQ(e - l.e, 3);
     CHECK_EQ(e->ps, 14);
@@ -195,7 +195,7 @@ static void test_set_associative(void)
     /* the piece does not cover the rest of the 64 KiB page */
     CHECK(tlb_level_find(&l, UINT64_C(0x6000000000030000), RID) == NULL);
     /* a 4 KiB page is smaller than the level's 16 KiB: refused */
-    CHECK(tlb_level_fill(&l, UINT64_C(0x6000000000100000), RID, 12, PTE(0x5000)) == NULL);
+    CHECK(tlb_level_fill(&l, UINT64_C(0x6000000000100000), RID, 12, PTE(0x5000), 12, NULL) == NULL);
     CHECK_EQ(l.stats.rejected, 1);
     tlb_level_free(&l);
 }

@@ -244,6 +244,17 @@ static void test_params_check(void)
     CHECK(machine_params_check(&mp) == NULL);
     mp.dtlb.ntr = MTLB_MAX_TRS + 1;
     CHECK_STREQ(machine_params_check(&mp), "dtlb: at most 64 translation registers");
+    /* a side must hold 4 KiB pages in some level: L2 of 16 KiB pages only (ok_sa) is fine
+     * with the default 4 KiB L1, not with an L1 of 16 KiB pages, nor without L1 */
+    machine_params_default(&mp);
+    mp.dtlb.l2 = ok_sa;
+    CHECK(machine_params_check(&mp) == NULL);
+    mp.dtlb.l1.ps = 14;
+    CHECK_STREQ(machine_params_check(&mp), "dtlb: neither level holds 4 KiB pages (L1 or L2 needs page size 12 or 'all')");
+    mp.dtlb.l1.ps = 0;
+    CHECK(machine_params_check(&mp) == NULL);
+    mp.dtlb.l1.entries = 0;
+    CHECK_STREQ(machine_params_check(&mp), "dtlb: neither level holds 4 KiB pages (L1 or L2 needs page size 12 or 'all')");
 }
 
 static void test_policy_names(void)

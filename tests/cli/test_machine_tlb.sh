@@ -1,7 +1,8 @@
 #!/bin/sh
-# test_l1_purge.sh VHPTSIM SOURCE_DIR - a purge removes the L1 TLB's pieces of a translation
-# that overlaps it (issue 7, point 1). The expected counters are derived by hand in
-# tests/cli/l1_purge_piece.vtr.
+# test_machine_tlb.sh VHPTSIM SOURCE_DIR - machine TLB cases on the command line:
+#  - a purge removes the L1 TLB's pieces of a translation that overlaps it (issue 7, point 1);
+#    the expected counters are derived by hand in tests/cli/l1_purge_piece.vtr;
+#  - a side where no level holds 4 KiB pages is refused (tests/cli/no_4k_level.vtr).
 set -u
 vhptsim=$1 src=$2
 trace="$src/tests/cli/l1_purge_piece.vtr"
@@ -43,4 +44,14 @@ if ! diff "$tmp/a" "$tmp/b" >&2; then
     echo "FAIL: counters other than itlb.l1.* differ with and without L1 (< default, > --itlb-l1 0)" >&2
     fail=1
 fi
+
+# a D side of 16 KiB pages only at both levels: exit 2 with the reason, before any event
+"$vhptsim" replay --dtlb-l1 4:full:lru:14 --dtlb-l2 8:2:lru:14 "$src/tests/cli/no_4k_level.vtr" >"$tmp/out" 2>"$tmp/err"
+status=$?
+[ "$status" -eq 2 ] || { echo "FAIL: no 4 KiB level: status $status, expected 2" >&2; fail=1; }
+grep -q "dtlb: neither level holds 4 KiB pages" "$tmp/err" || { echo "FAIL: no 4 KiB level: message" >&2; cat "$tmp/err" >&2; fail=1; }
+[ -s "$tmp/out" ] && { echo "FAIL: no 4 KiB level: printed counters" >&2; fail=1; }
+# the same trace with the default L1 (4 KiB pieces) beside that L2 runs
+"$vhptsim" replay --dtlb-l2 8:2:lru:14 "$src/tests/cli/no_4k_level.vtr" >/dev/null ||
+    { echo "FAIL: a 4 KiB L1 beside a 16 KiB L2 is refused" >&2; fail=1; }
 exit $fail

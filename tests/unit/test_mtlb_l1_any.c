@@ -24,39 +24,39 @@ static uint64_t paddr(const struct mtlb_entry *e, uint64_t va)
 static void init(struct mtlb *t, uint32_t l1, uint8_t l1_ps, uint32_t l2, unsigned ntr)
 {
     struct mtlb_params p;
-    mtlb_params_default(&p);
-    p.l1 = (struct tlb_level_params){.entries = l1, .ways = 0, .policy = TLB_POLICY_LRU, .ps = l1_ps};
-    p.l2 = (struct tlb_level_params){.entries = l2, .ways = 0, .policy = TLB_POLICY_LRU, .ps = 0};
+    mtlb_params_default(&p); /* fully associative LRU levels */
+    p.l1.entries = l1;
+    p.l1.ps = l1_ps;
+    p.l2.entries = l2;
+    p.l2.ps = 0;
     p.ntr = ntr;
     CHECK_EQ(mtlb_init_params(t, &p), 0);
 }
 
-static unsigned valid_in(const struct tlb_level *l)
-{
-    unsigned n = 0;
-    for (uint32_t i = 0; i < l->n; i++)
-        n += l->e[i].valid;
-    return n;
-}
+/* A scan of level l: how many entries are valid, and how many pairs of valid entries of one rid
+ * overlap (as region offsets). */
+struct scan {
+    unsigned valid, overlapping;
+};
 
-/* Pairs of valid entries of one rid whose ranges (region offsets) overlap. */
-static unsigned overlapping_pairs(const struct tlb_level *l)
+static struct scan scan_level(const struct tlb_level *l)
 {
-    unsigned n = 0;
+    struct scan r = {0, 0};
     for (uint32_t i = 0; i < l->n; i++) {
         const struct mtlb_entry *a = &l->e[i];
         if (!a->valid)
             continue;
+        r.valid++;
         const uint64_t a0 = ia64_region_offset(a->va), a1 = a0 + ~a->mask;
         for (uint32_t j = i + 1; j < l->n; j++) {
             const struct mtlb_entry *b = &l->e[j];
             if (!b->valid || b->rid != a->rid)
                 continue;
             const uint64_t b0 = ia64_region_offset(b->va), b1 = b0 + ~b->mask;
-            n += a0 <= b1 && b0 <= a1;
+            r.overlapping += a0 <= b1 && b0 <= a1;
         }
     }
-    return n;
+    return r;
 }
 
 static void test_tr_over_tc(void)
@@ -70,8 +70,8 @@ static void test_tr_over_tc(void)
      * (whole: L1 holds every size) L1. */
     mtlb_insert_tr(&t, 0, base, rid, 16, PTE(0x40000000));
     mtlb_insert(&t, base + 0x4000, rid, 14, PTE(0x50004000));
-    CHECK_EQ(valid_in(&t.l1), 1);
-    CHECK_EQ(valid_in(&t.l2), 1);
+    CHECK_EQ(scan_level(&t.l1).valid, 1);
+    CHECK_EQ(scan_level(&t.l2).valid, 1);
     CHECK_EQ(t.l1.stats.purged, 0);
 
     /* base + 0x10 is in the TR, not in the TC: L1 misses, the TR answers (an L2-level hit),
@@ -83,14 +83,14 @@ static void test_tr_over_tc(void)
     CHECK(e == &t.tr[0]);
     CHECK_EQ(t.tr_hits, 1);
     CHECK_EQ(t.l1.stats.purged, 1);
-    CHECK_EQ(valid_in(&t.l1), 1);
-    CHECK_EQ(overlapping_pairs(&t.l1), 0);
-    CHECK_EQ(valid_in(&t.l2), 1); /* the L2 TC is not touched by an L1 fill */
+    CHECK_EQ(scan_level(&t.l1).valid, 1);
+    CHECK_EQ(scan_level(&t.l1).overlapping, 0);
+    CHECK_EQ(scan_level(&t.l2).valid, 1); /* the L2 TC is not touched by an L1 fill */
 
     /* A TC elsewhere (base + 1 MiB, 16 KiB -> pa 0x60000000) becomes L1's most recent entry, so
      * the next lookup does not take the MRU shortcut. */
     mtlb_insert(&t, base + 0x100000, rid, 14, PTE(0x60000000));
-    CHECK_EQ(valid_in(&t.l1), 2);
+    CHECK_EQ(scan_level(&t.l1).valid, 2);
     /* base + 0x4010, inside the TC and the TR: L1 holds only the TR's copy, so it answers with
      * the TR's translation pa 0x40004010 -- what the TLB answers with no L1 at all (TRs before
      * L2 TCs). Had the TC's copy stayed, L1 would hold two entries for this address and answer
@@ -154,7 +154,7 @@ static void test_no_overlap_property(uint8_t l1_ps, uint64_t seed)
         } else {
             mtlb_purge_all(&t);
         }
-        bad += overlapping_pairs(&t.l1) != 0 || overlapping_pairs(&t.l2) != 0;
+        bad += scan_level(&t.l1).overlapping != 0 || scan_level(&t.l2).overlapping != 0;
     }
     CHECK_EQ(bad, 0);
     CHECK(lookups > 10000);

@@ -21,8 +21,11 @@ Platform::Platform(sc_core::sc_module_name name, struct platform *p, const struc
         c->vcpu->tlb.bind(c->tlb->target);
         c->vcpu->vmm.bind(c->vmm->target);
         c->tlb->walker.bind(c->walker->target);
+        vcpus_.push_back(c->vcpu.get());
         cpus_.push_back(std::move(c));
     }
+    for (Vcpu *v : vcpus_)
+        v->set_peers(&vcpus_);
 }
 
 bool Platform::failed() const

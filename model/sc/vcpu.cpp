@@ -65,10 +65,22 @@ struct vmm_miss_result Vcpu::op_page_fault(void *ctx, unsigned, uint64_t va, enu
 
 void Vcpu::op_emulate(void *ctx, unsigned, const struct guest_event *ev)
 {
+    Vcpu *self = static_cast<Vcpu *>(ctx);
+    const bool global = (ev->kind == GE_PTC_G || ev->kind == GE_PTC_GA) && self->peers_->size() > 1;
+    // A ptc.g is issued at this vCPU's time: first let every vCPU behind it run up to it.
+    if (global)
+        self->sync();
     VmmTxn txn{};
     txn.command = VmmTxn::EMULATE;
     txn.ev = ev;
-    static_cast<Vcpu *>(ctx)->vmm_call(txn);
+    self->vmm_call(txn); // vmm_ptc_g queues the record on every other vCPU
+    if (!global)
+        return;
+    // mirrors handle_global_purge: smp_call_function_single(..., wait = 1) to each other vCPU
+    const sc_core::sc_time at = sc_core::sc_time_stamp();
+    for (Vcpu *peer : *self->peers_)
+        if (peer != self)
+            peer->take_ipi(at);
 }
 
 int Vcpu::op_resume(void *ctx, unsigned)
@@ -81,6 +93,34 @@ int Vcpu::op_resume(void *ctx, unsigned)
     txn.command = VmmTxn::RESUME;
     self->vmm_call(txn);
     return txn.ran;
+}
+
+// mirrors kvm_ia64_handle_irq: the IPI's exit, whose re-entry runs kvm_do_resume_op
+void Vcpu::take_ipi(const sc_core::sc_time &at)
+{
+    if (stopped_ && stop_time_ <= at)
+        return;
+    if (!vmm_resume_pending(&p_->cpu[cpu_].vmm))
+        return;
+    VmmTxn txn{};
+    txn.command = VmmTxn::RESUME;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    vmm->b_transport(txn, delay);
+    owed_ += delay; // this thread is suspended: the exit delays its next event
+}
+
+void Vcpu::collect_owed()
+{
+    if (owed_ != sc_core::SC_ZERO_TIME) {
+        qk_.inc(owed_);
+        owed_ = sc_core::SC_ZERO_TIME;
+    }
+}
+
+void Vcpu::sync()
+{
+    qk_.sync();
+    collect_owed();
 }
 
 void Vcpu::op_reflect(void *ctx, unsigned, enum vmm_fault fault)
@@ -108,6 +148,7 @@ void Vcpu::run()
 {
     struct engine_stats *st = &p_->cpu[cpu_].stats;
     qk_.reset();
+    collect_owed();
     engine_boot(&engine_, cpu_, st);
     const sc_core::sc_time ref_time = clock_->period * static_cast<double>(clock_->costs->cycles[COST_GUEST_REF]);
     const uint64_t length = rp_->length;
@@ -149,9 +190,12 @@ void Vcpu::run()
             engine_event(&engine_, ev, st, &res);
         }
         if (qk_.need_sync())
-            qk_.sync();
+            sync();
     }
     bill_refs();
+    collect_owed();
+    stopped_ = true;
+    stop_time_ = qk_.get_current_time();
     engine_finish(&engine_, cpu_);
     qk_.sync();
 }

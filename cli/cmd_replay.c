@@ -55,7 +55,7 @@ static void replay_usage(FILE *out)
           "\n"
           "  -h, --help            show this help\n"
           "\n"
-          "BYTES takes a K, M or G suffix. Exit status: 0 success, 1 I/O failure,\n"
+          "BYTES takes a K, M, G, T, P or E suffix. Exit status: 0 success, 1 I/O failure,\n"
           "2 bad arguments or a bad trace (the message names FILE:LINE:COLUMN).\n",
           out);
 }

@@ -327,6 +327,8 @@ static void build_reference(struct wl_instance *in, struct guest_event *ev)
         ev->size = (uint8_t)p->access_size;
     }
     ev->cpu = (uint16_t)wl_next_ref_cpu(in);
+    if (ev->kind != GE_IFETCH)
+        in->last_data_cpu = ev->cpu;
     in->refs++;
 }
 

@@ -342,6 +342,7 @@ static const struct field workload_fields[] = {
     DBL("ifetch_fraction", workload.ifetch_fraction, 0.0, 1.0),
     {.key = "code_base", .kind = FIELD_U64, .offset = OFF(workload.code_base), .min = 0, .max = UINT64_MAX, .hex = 1},
     BYTES("code_footprint", workload.code_footprint, 16, UINT64_C(1) << 40),
+    UINT("insns_per_ifetch", workload.insns_per_ifetch, 0, WL_MAX_INSNS_PER_IFETCH),
     ENUM("vcpu_mode", workload.vcpu_mode, wl_mode_parse, wl_mode_name),
     END,
 };

@@ -17,6 +17,10 @@
  *   MARK                      address if any     mark code        value   -     -
  *
  * flags: GE_F_HAS_VALUE on a STORE that carries the stored value (op0).
+ * insns: instructions the source counts at this event (any kind; 0 = none). Only a source that
+ *        counts instructions sets it (docs/stats.md, "Instructions"): a Ski trace (every
+ *        CAPSULE is counted once, at its IFETCH or at the event before it), a vtrace or a
+ *        workload with insns_per_ifetch N (N on each IFETCH).
  */
 #ifndef VHPTSIM_GUEST_EVENT_H
 #define VHPTSIM_GUEST_EVENT_H
@@ -66,7 +70,7 @@ struct guest_event {
     uint8_t size;  /* access size in bytes for references */
     uint8_t slot;  /* TR slot for ITR_* */
     uint8_t flags; /* GE_F_* */
-    uint16_t reserved;
+    uint16_t insns; /* instructions counted at this event */
 };
 
 #ifdef __cplusplus

@@ -31,6 +31,7 @@ struct vtrace_reader {
     unsigned default_cpu;
     bool seen_event;
     bool seen_vcpus;
+    unsigned insns_per_ifetch; /* 0: the trace does not count instructions */
     char err[ERR_LEN];
 };
 
@@ -52,6 +53,7 @@ static int fail(struct vtrace_reader *r, unsigned col, const char *fmt, ...)
 
 const char *vtrace_reader_error(const struct vtrace_reader *r) { return r->err; }
 unsigned vtrace_vcpus(const struct vtrace_reader *r) { return r->vcpus; }
+unsigned vtrace_insns_per_ifetch(const struct vtrace_reader *r) { return r->insns_per_ifetch; }
 unsigned long vtrace_line(const struct vtrace_reader *r) { return r->lineno; }
 
 /* ---- open / close --------------------------------------------------------------------------- */
@@ -556,6 +558,18 @@ int vtrace_next(struct vtrace_reader *r, struct guest_event *ev)
             r->seen_vcpus = true;
             continue;
         }
+        if (strcmp(kw->text, "insns_per_ifetch") == 0) {
+            uint64_t v;
+            if (r->seen_event)
+                return fail(r, kw->col, "'insns_per_ifetch' must come before the first event");
+            if (r->insns_per_ifetch)
+                return fail(r, kw->col, "'insns_per_ifetch' given twice");
+            if (n != 2 || tok[1].value || !parse_u64(tok[1].text, &v) || v < 1 || v > VTRACE_MAX_INSNS_PER_IFETCH)
+                return fail(r, n > 1 ? tok[1].col : kw->col, "'insns_per_ifetch' needs a count from 1 to %d",
+                            VTRACE_MAX_INSNS_PER_IFETCH);
+            r->insns_per_ifetch = (unsigned)v;
+            continue;
+        }
         unsigned cpu = r->default_cpu;
         int first = 0;
         if (strcmp(kw->text, "cpu") == 0) {
@@ -572,6 +586,8 @@ int vtrace_next(struct vtrace_reader *r, struct guest_event *ev)
         if (parse_event(r, &tok[first], &tok[first + 1], n - first - 1, ev) < 0)
             return -1;
         ev->cpu = (uint16_t)cpu;
+        if (ev->kind == GE_IFETCH)
+            ev->insns = (uint16_t)r->insns_per_ifetch;
         r->seen_event = true;
         return 1;
     }

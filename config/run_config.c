@@ -189,6 +189,7 @@ static int region_ps_parse(const struct schema_ctx *ctx, yaml_node_t *node, void
             return -1;
         if (region > 7)
             return schema_error(ctx, k, "region %llu is not 0..7", (unsigned long long)region);
+        ((struct run_config *)base)->guest_region_ps_given |= 1u << region;
         if (v->type == YAML_SCALAR_NODE && strcmp((const char *)v->data.scalar.value, "none") == 0) {
             ps[region] = 0;
             continue;
@@ -469,10 +470,15 @@ static int cross_check(const struct schema_ctx *ctx, yaml_node_t *root, struct r
             yaml_node_t *k = find_key(ctx->doc, root, "workload");
             return schema_error(ctx, k ? k : where, "%s", msg);
         }
+        /* the hugepage workload's region gets its huge page size, unless the file set it */
         for (unsigned r = 0; r < 8; r++) {
             const unsigned hint = workload_region_ps_hint(&c->workload, r);
-            if (hint && c->guest.region_ps[r] == 0)
+            if (hint && !(c->guest_region_ps_given & (1u << r)))
                 c->guest.region_ps[r] = hint;
+        }
+        if (c->guest_enabled && (bad = guest_os_params_check(&c->guest)) != NULL) {
+            yaml_node_t *k = find_key(ctx->doc, root, "workload");
+            return schema_error(ctx, k ? k : where, "with the workload's page size: %s", bad);
         }
     } else {
         if (c->trace_path[0] == '\0') {

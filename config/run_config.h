@@ -43,6 +43,8 @@ struct run_config {
     /* guest OS model */
     int guest_enabled;
     struct guest_os_params guest;
+    unsigned guest_region_ps_given; /* bit r: the file gave guest.region_page_size of region r
+                                       (a workload's page size hint does not override it) */
 
     struct cost_table costs;
 

@@ -378,6 +378,7 @@ int cmd_replay(int argc, char **argv)
         vtrace_close(r);
         return EXIT_RUNTIME;
     }
+    p.counts_insns = vtrace_insns_per_ifetch(r) > 0; /* the listing then has cpuN.instructions */
     while (got > 0) {
         struct ref_result res;
         platform_event(&p, &ev, &res);

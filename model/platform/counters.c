@@ -63,8 +63,29 @@ static void emit_op(const struct emitter *e, const char *group, const struct vmm
         emit2(e, base, "inserts", o->work.vtlb_inserts + o->work.vhpt_inserts + o->work.machine_itc);
 }
 
-static void emit_cpu(const struct emitter *e, const struct platform_cpu *c)
+/* the guest OS model's counters of one vCPU (docs/guest-os.md, "Counters") */
+static void emit_guest(const struct emitter *e, const struct guest_os_stats *g)
 {
+    for (unsigned f = 1; f < VMM_FAULT_COUNT; f++)
+        emit2(e, "guest.faults", vmm_fault_name((enum vmm_fault)f), g->faults_handled[f]);
+    emit(e, "guest.unhandled_faults", g->faults_unhandled);
+    emit(e, "guest.frames.allocated", g->frames_allocated);
+    emit(e, "guest.frames.vhpt_pages", g->pt_pages_allocated);
+    emit(e, "guest.frames.alloc_failures", g->alloc_failures);
+    emit(e, "guest.ctx.switches", g->ctx_switches);
+    emit(e, "guest.ctx.rid_wraps", g->rid_wraps);
+    emit(e, "guest.delayed_flushes", g->delayed_flushes);
+    emit(e, "guest.munmap.count", g->munmaps);
+    emit(e, "guest.munmap.pages", g->pages_unmapped);
+    emit(e, "guest.munmap.page_purges", g->munmap_page_purges);
+    emit(e, "guest.munmap.flushes", g->munmap_flushes);
+    emit(e, "guest.munmap.purge_fallbacks", g->munmap_purge_fallbacks);
+    emit(e, "guest.exits", g->exits);
+}
+
+static void emit_cpu(const struct emitter *e, const struct platform *p, unsigned cpu)
+{
+    const struct platform_cpu *c = &p->cpu[cpu];
     const struct engine_stats *ps = &c->stats;
     for (unsigned k = 0; k < GE_KIND_COUNT; k++) {
         /* the vtrace keyword with '.' -> '_' ("itc.d" -> "itc_d"): dots separate levels */
@@ -75,6 +96,8 @@ static void emit_cpu(const struct emitter *e, const struct platform_cpu *c)
                 *ch = '_';
         emit2(e, "events", kind, ps->events[k]);
     }
+    if (p->counts_insns)
+        emit(e, "instructions", ps->insns);
     emit(e, "refs", ps->refs);
     emit(e, "refs.retried", ps->refs_retried);
     emit(e, "refs.io_emulated", ps->refs_io);
@@ -84,6 +107,10 @@ static void emit_cpu(const struct emitter *e, const struct platform_cpu *c)
     emit(e, "refs.store_values", ps->store_values);
     emit(e, "guest.faults", ps->guest_faults);
     emit(e, "guest.ops", ps->guest_ops);
+    if (p->guest) {
+        const struct guest_os_stats g = guest_os_get_cpu_stats(p->guest, cpu);
+        emit_guest(e, &g);
+    }
 
     emit_tlb(e, "itlb", &c->mach.itlb);
     emit_tlb(e, "dtlb", &c->mach.dtlb);
@@ -137,7 +164,7 @@ void platform_counters_visit(const struct platform *p, counter_fn fn, void *ctx)
     struct emitter e = {.fn = fn, .ctx = ctx};
     for (unsigned c = 0; c < p->nr_vcpus; c++) {
         snprintf(e.prefix, sizeof e.prefix, "cpu%u", c);
-        emit_cpu(&e, &p->cpu[c]);
+        emit_cpu(&e, p, c);
     }
     snprintf(e.prefix, sizeof e.prefix, "vm");
     emit(&e, "dirty.pages", p->vm.dirty.set_count);

@@ -140,6 +140,7 @@ void platform_free(struct platform *p)
 void platform_attach_guest(struct platform *p, struct guest_os *os)
 {
     p->engine.os = os;
+    p->guest = os;
     for (unsigned i = 0; i < p->nr_vcpus; i++)
         engine_boot(&p->engine, i, &p->cpu[i].stats);
 }

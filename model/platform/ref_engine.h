@@ -40,6 +40,7 @@ struct engine_ops {
 
 struct engine_stats {
     uint64_t events[GE_KIND_COUNT];
+    uint64_t insns;           /* instructions the source counted (the events' insns) */
     uint64_t refs;            /* references (ifetch, ld, st, rse.*, lfetch) */
     uint64_t refs_retried;    /* re-executions (after a VMM insert or a guest handler) */
     uint64_t refs_io;         /* completed by the VMM's I/O emulation */

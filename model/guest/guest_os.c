@@ -488,28 +488,20 @@ struct guest_os_stats guest_os_get_cpu_stats(const struct guest_os *os, unsigned
     return s;
 }
 
+/* every field is a uint64_t count, so the sum adds them word by word (a new counter is summed too) */
+_Static_assert(sizeof(struct guest_os_stats) % sizeof(uint64_t) == 0, "guest_os_stats holds uint64_t counts only");
+
 struct guest_os_stats guest_os_get_stats(const struct guest_os *os)
 {
-    struct guest_os_stats sum;
-    memset(&sum, 0, sizeof sum);
+    enum { WORDS = sizeof(struct guest_os_stats) / sizeof(uint64_t) };
+    uint64_t total[WORDS] = {0}, one[WORDS];
     for (unsigned c = 0; c < os->p.nr_vcpus; c++) {
-        const struct guest_os_stats *s = &os->cpu[c].stats;
-        for (unsigned k = 0; k < VMM_FAULT_COUNT; k++)
-            sum.faults_handled[k] += s->faults_handled[k];
-        sum.frames_allocated += s->frames_allocated;
-        sum.pt_pages_allocated += s->pt_pages_allocated;
-        sum.ctx_switches += s->ctx_switches;
-        sum.rid_wraps += s->rid_wraps;
-        sum.munmaps += s->munmaps;
-        sum.pages_unmapped += s->pages_unmapped;
-        sum.exits += s->exits;
-        sum.alloc_failures += s->alloc_failures;
-        sum.faults_unhandled += s->faults_unhandled;
-        sum.delayed_flushes += s->delayed_flushes;
-        sum.munmap_flushes += s->munmap_flushes;
-        sum.munmap_page_purges += s->munmap_page_purges;
-        sum.munmap_purge_fallbacks += s->munmap_purge_fallbacks;
+        memcpy(one, &os->cpu[c].stats, sizeof one);
+        for (unsigned i = 0; i < WORDS; i++)
+            total[i] += one[i];
     }
+    struct guest_os_stats sum;
+    memcpy(&sum, total, sizeof sum);
     return sum;
 }
 

@@ -33,6 +33,10 @@ case $line in
 esac
 [ "$(val "$d/stats.yaml" cpu0.refs)" = 1800000 ] || say "default run: cpu0.refs should be 2000000 - 200000"
 
+# results/README.md describes the directory a run writes: the same files
+listed=$(sed -n 's/^  \([a-z_]*\.\(yaml\|csv\)\)  .*/\1/p' "$src/results/README.md" | sort | tr '\n' ' ')
+[ "$listed" = "$(ls "$d" | sort | tr '\n' ' ')" ] || say "results/README.md lists '$listed', a run writes '$(ls "$d" | tr '\n' ' ')'"
+
 # ---- run.yaml and the header of config.yaml ------------------------------------------------------
 r=$d/run.yaml
 version=$("$vhptsim" --version | awk '{ print $2 }')

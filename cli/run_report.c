@@ -22,7 +22,8 @@ void run_report_summary(FILE *out, const char *dir, const struct run_config *c, 
 
 /* guest.purge ptc_l / ptc_ga purges page by page; a munmap of more than
  * GUEST_OS_MUNMAP_PURGES_MAX purges (or across a region) falls back to one ptc.e. When every
- * munmap that purged fell back, the three styles give the same numbers. */
+ * munmap that purged fell back, the chosen style never showed (with one vCPU the three styles
+ * then give the same numbers). */
 static unsigned check_purge(FILE *err, const struct run_config *c, const struct stat_set *s)
 {
     if (!c->guest_enabled || c->guest.purge == GUEST_PURGE_PTC_E)
@@ -32,8 +33,8 @@ static unsigned check_purge(FILE *err, const struct run_config *c, const struct 
         return 0;
     fprintf(err,
             "vhptsim: warning: guest.purge: %s never took effect: all %" PRIu64 " munmaps that purged fell back "
-            "to one ptc.e (more than %d purges each, or a range across a region; docs/guest-os.md, \"munmap\"), as "
-            "guest.purge: ptc_e would have done\n",
+            "to one ptc.e (more than %d purges each, or a range across a region; docs/guest-os.md, \"munmap\"), "
+            "so no page-by-page purge was issued\n",
             c->guest.purge == GUEST_PURGE_PTC_GA ? "ptc_ga" : "ptc_l", fallbacks, GUEST_OS_MUNMAP_PURGES_MAX);
     return 1;
 }

@@ -321,8 +321,10 @@ static void build_reference(struct wl_instance *in, struct guest_event *ev)
         if (pt->code_off >= p->code_footprint)
             pt->code_off = 0;
     } else {
-        if (p->kind == WL_MMAP_STORM)
-            wl_mmap_storm_before_ref(in);
+        if (p->kind == WL_MMAP_STORM) {
+            wl_mmap_storm_before_ref(in);             /* a munmap on last_data_cpu, if due */
+            in->last_data_cpu = wl_next_ref_cpu(in); /* this reference's vCPU */
+        }
         int store;
         ev->va = pattern_next(pt, &store);
         if (!store && p->write_fraction > 0)
@@ -331,8 +333,6 @@ static void build_reference(struct wl_instance *in, struct guest_event *ev)
         ev->size = (uint8_t)p->access_size;
     }
     ev->cpu = (uint16_t)wl_next_ref_cpu(in);
-    if (ev->kind != GE_IFETCH)
-        in->last_data_cpu = ev->cpu;
     in->refs++;
 }
 

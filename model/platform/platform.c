@@ -147,6 +147,7 @@ void platform_attach_guest(struct platform *p, struct guest_os *os)
 
 void platform_event(struct platform *p, const struct guest_event *ev, struct ref_result *ref)
 {
+    p->cpu[ev->cpu].stats.insns += ev->insns;
     engine_event(&p->engine, ev, &p->cpu[ev->cpu].stats, ref);
 }
 

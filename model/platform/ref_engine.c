@@ -110,7 +110,6 @@ void engine_event(struct engine *e, const struct guest_event *ev, struct engine_
     if (!e->resume_pending || *e->resume_pending[cpu])
         e->ops->resume(e->ctx, cpu);
     st->events[ev->kind]++;
-    st->insns += ev->insns;
     res->end = REF_TLB_HIT;
     res->fault = VMM_FAULT_NONE;
     res->attempts = 0;

@@ -40,7 +40,6 @@ struct engine_ops {
 
 struct engine_stats {
     uint64_t events[GE_KIND_COUNT];
-    uint64_t insns;           /* instructions the source counted (the events' insns) */
     uint64_t refs;            /* references (ifetch, ld, st, rse.*, lfetch) */
     uint64_t refs_retried;    /* re-executions (after a VMM insert or a guest handler) */
     uint64_t refs_io;         /* completed by the VMM's I/O emulation */
@@ -50,6 +49,8 @@ struct engine_stats {
     uint64_t store_values;    /* st ... val= written to machine memory */
     uint64_t guest_faults;    /* faults handed to the guest OS model */
     uint64_t guest_ops;       /* TLB instructions the guest OS model issued */
+    uint64_t insns;           /* instructions the source counted (the events' insns), added
+                                 by the event loops (platform_event, the Vcpu), off the hit path */
 };
 
 /* How a reference ended. */

@@ -9,17 +9,24 @@
 #include "../model/platform/counters.h"
 #include "../model/platform/platform.h"
 #include "../model/platform/state_dump.h"
+#include "../trace/ski_reader.h"
 #include "../trace/vtrace.h"
 #include "cli_util.h"
 #include "commands.h"
 
 static void replay_usage(FILE *out)
 {
-    fputs("Usage: vhptsim replay [OPTIONS] FILE.vtr\n"
+    fputs("Usage: vhptsim replay [OPTIONS] FILE\n"
           "\n"
           "Replays a vtrace file (docs/vtrace.md; '-' reads standard input) event by event\n"
           "through the machine TLB, the hardware VHPT walker and the KVM/ia64 VMM paths, then\n"
           "prints one 'name value' line per counter (docs/stats.md). No time is charged.\n"
+          "A file not named '.vtr' is a Ski trace: a system-mode one (docs/ski-traces.md,\n"
+          "\"System mode\") is replayed driven by the guest's own TLB operations, its references\n"
+          "compared with the interruptions it shows (divergence.* counters).\n"
+          "\n"
+          "Input:\n"
+          "  --from ski|vtrace     the input format (default: '.vtr' or '-' = vtrace, else ski)\n"
           "\n"
           "Output:\n"
           "  --dump-state          print the final VMM and machine TLB state of every vCPU\n"
@@ -56,11 +63,13 @@ static void replay_usage(FILE *out)
           "  -h, --help            show this help\n"
           "\n"
           "BYTES takes a K, M, G, T, P or E suffix. Exit status: 0 success, 1 I/O failure,\n"
-          "2 bad arguments or a bad trace (the message names FILE:LINE:COLUMN).\n",
+          "2 bad arguments or a bad trace (the message names FILE:LINE:COLUMN, or the byte\n"
+          "offset in a Ski trace).\n",
           out);
 }
 
 enum {
+    OPT_FROM = 255,
     OPT_DUMP = 256,
     OPT_COUNTERS,
     OPT_VTLB,
@@ -82,6 +91,7 @@ enum {
 };
 
 static const struct option replay_options[] = {
+    {"from", required_argument, NULL, OPT_FROM},
     {"dump-state", no_argument, NULL, OPT_DUMP},
     {"counters", no_argument, NULL, OPT_COUNTERS},
     {"vtlb-size", required_argument, NULL, OPT_VTLB},
@@ -143,6 +153,10 @@ static int parse_ptce(const char *arg, struct vmm_params *vmm)
     strcpy(b, comma + 1);
     if (count_arg("--ptce-count", a, &vmm->ptce_count[0]) != 0 || count_arg("--ptce-count", b, &vmm->ptce_count[1]) != 0)
         return -1;
+    if ((uint64_t)vmm->ptce_count[0] * vmm->ptce_count[1] > VMM_PTCE_STEPS_MAX) {
+        cli_error("--ptce-count: %s is more than %u ptc.e steps per flush", arg, VMM_PTCE_STEPS_MAX);
+        return -1;
+    }
     return 0;
 bad:
     cli_error("--ptce-count: expected two counts 'A,B', got '%s'", arg);
@@ -232,7 +246,7 @@ static int parse_walker_hit(const char *arg, struct walker_latency_params *w)
     return 0;
 }
 
-static int parse_options(int argc, char **argv, struct platform_params *pp, bool *dump, bool *counters)
+static int parse_options(int argc, char **argv, struct platform_params *pp, bool *dump, bool *counters, int *ski)
 {
     int c;
     optind = 1;
@@ -243,6 +257,13 @@ static int parse_options(int argc, char **argv, struct platform_params *pp, bool
         case 'h':
             replay_usage(stdout);
             return 1;
+        case OPT_FROM:
+            if (strcmp(optarg, "ski") == 0 || strcmp(optarg, "vtrace") == 0) {
+                *ski = optarg[0] == 's';
+                break;
+            }
+            cli_error("--from: unknown format '%s' (known: ski, vtrace)", optarg);
+            return -1;
         case OPT_DUMP:
             *dump = true;
             break;
@@ -339,12 +360,37 @@ static int parse_options(int argc, char **argv, struct platform_params *pp, bool
     return 0;
 }
 
+/* The trace being replayed: a vtrace file or a Ski trace. */
+struct replay_source {
+    struct vtrace_reader *vt;
+    struct ski_reader *ski;
+};
+
+/* 1 event, 0 end, -1 error (printed); *status set on error. */
+static int source_next(struct replay_source *s, struct guest_event *ev, int *status)
+{
+    const int rc = s->vt ? vtrace_next(s->vt, ev) : ski_next(s->ski, ev);
+    if (rc < 0) {
+        fprintf(stderr, "%s\n", s->vt ? vtrace_reader_error(s->vt) : ski_reader_error(s->ski));
+        *status = s->ski && ski_reader_io_error(s->ski) ? EXIT_RUNTIME : EXIT_USAGE;
+    }
+    return rc;
+}
+
+static void source_close(struct replay_source *s)
+{
+    if (s->vt)
+        vtrace_close(s->vt);
+    ski_close(s->ski);
+}
+
 int cmd_replay(int argc, char **argv)
 {
     struct platform_params pp;
     platform_params_default(&pp);
     bool dump = false, counters = false;
-    const int rc = parse_options(argc, argv, &pp, &dump, &counters);
+    int ski = -1; /* -1: from the name */
+    const int rc = parse_options(argc, argv, &pp, &dump, &counters, &ski);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
     if (optind != argc - 1) {
@@ -356,41 +402,62 @@ int cmd_replay(int argc, char **argv)
         cli_error("replay: %s", bad);
         return EXIT_USAGE;
     }
+    const char *path = argv[optind];
+    if (ski < 0) {
+        const size_t n = strlen(path);
+        ski = strcmp(path, "-") != 0 && !(n >= 4 && strcmp(path + n - 4, ".vtr") == 0);
+    }
 
     char err[512];
-    struct vtrace_reader *r = vtrace_open(argv[optind], err, sizeof err);
-    if (!r) {
+    struct replay_source src = {NULL, NULL};
+    if (ski)
+        src.ski = ski_open(path, SKI_IFETCH_BUNDLE, err, sizeof err);
+    else
+        src.vt = vtrace_open(path, err, sizeof err);
+    if (!src.vt && !src.ski) {
         cli_error("%s", err);
         return EXIT_USAGE;
     }
-    struct guest_event ev;
-    int got = vtrace_next(r, &ev); /* the vcpus directive precedes the first event */
-    pp.nr_vcpus = vtrace_vcpus(r);
-    struct platform p;
-    int status = EXIT_OK;
-    if (got < 0) {
-        fprintf(stderr, "%s\n", vtrace_reader_error(r));
-        vtrace_close(r);
+    if (src.ski && !ski_reader_system(src.ski)) {
+        cli_error("%s: a user-mode Ski trace carries no TLB operations: replay it through the guest OS model "
+                  "('vhptsim run', source: ski; docs/ski-traces.md)", path);
+        source_close(&src);
         return EXIT_USAGE;
+    }
+    int status = EXIT_OK;
+    struct guest_event ev;
+    int got = source_next(&src, &ev, &status); /* the vcpus directive precedes the first event */
+    pp.nr_vcpus = src.vt ? vtrace_vcpus(src.vt) : 1;
+    struct platform p;
+    if (got < 0) {
+        source_close(&src);
+        return status;
     }
     if (platform_init(&p, &pp, err, sizeof err) != 0) {
         cli_error("replay: %s", err);
-        vtrace_close(r);
+        source_close(&src);
         return EXIT_RUNTIME;
     }
-    p.counts_insns = vtrace_insns_per_ifetch(r) > 0; /* the listing then has cpuN.instructions */
+    /* the listing then has cpuN.instructions (a Ski trace counts its CAPSULEs; a vtrace with
+     * insns_per_ifetch N), and the trace.* / divergence.* counters for a system-mode Ski trace */
+    p.counts_insns = src.ski ? 1 : vtrace_insns_per_ifetch(src.vt) > 0;
+    p.traced = src.ski != NULL; /* user-mode Ski traces were refused above */
     while (got > 0) {
+        if (ev.cpu >= p.nr_vcpus) {
+            fprintf(stderr, "%s: offset %llu: error: processor %u: system-mode Ski traces of one processor only\n",
+                    path, (unsigned long long)ski_reader_offset(src.ski), (unsigned)ev.cpu);
+            status = EXIT_USAGE;
+            break;
+        }
         struct ref_result res;
         platform_event(&p, &ev, &res);
-        got = vtrace_next(r, &ev);
+        got = source_next(&src, &ev, &status);
     }
-    if (got < 0) {
-        fprintf(stderr, "%s\n", vtrace_reader_error(r));
-        vtrace_close(r);
+    source_close(&src);
+    if (status != EXIT_OK) {
         platform_free(&p);
-        return EXIT_USAGE;
+        return status;
     }
-    vtrace_close(r);
     platform_finish(&p);
 
     if (!dump || counters)

@@ -1,4 +1,5 @@
 /* cmd_run.c - `vhptsim run FILE.yaml`: one timed run, results written atomically. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "commands.h"
 #include "event_source.h"
 #include "run_report.h"
+#include "signal_cleanup.h"
 
 static void run_usage(FILE *out)
 {
@@ -30,18 +32,23 @@ static void run_usage(FILE *out)
           "  timeseries.csv   per-interval miss rates (run.interval references per row)\n"
           "  run.yaml         provenance: version, commit, build, host, times, speed, and the\n"
           "                   path, size and SHA-256 of every input file\n"
-          "The directory appears complete or not at all (written aside, then renamed).\n"
+          "The directory appears complete or not at all (written aside, then renamed). vhptsim\n"
+          "writes only into a new or empty directory or an earlier result of its own\n"
+          "(docs/results.md): a complete result of the same configuration is left as it is (exit 0),\n"
+          "one of another configuration is replaced only with --force, anything else never.\n"
           "On success one line gives the measured (post-warm-up) references and cycles; a\n"
           "setting that never took effect (e.g. guest.purge) is warned about on standard error.\n"
           "\n"
           "Options:\n"
           "  -o, --output DIR  output directory (default results/<name>)\n"
+          "  -f, --force       rerun, replacing an earlier result even of another configuration\n"
           "  -q, --quiet       no summary line on success (warnings are still printed)\n"
           "  -h, --help        show this help\n"
           "\n"
           "Same file, same seed: the same stats.yaml, stats.csv and timeseries.csv, byte for\n"
           "byte, on any host (run.yaml is where times and hosts go). Exit status: 0 success,\n"
-          "1 runtime failure (I/O, memory), 2 bad configuration or trace (FILE:LINE:COLUMN).\n",
+          "1 runtime failure (I/O, memory), 2 bad input: configuration, trace or output directory;\n"
+          "129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM (nothing is left behind).\n",
           out);
 }
 
@@ -114,22 +121,80 @@ static int write_provenance(const struct provenance *pv, struct result_dir *dir)
     return rc;
 }
 
+/* Every figure derived from cycles must fit in 64 bits: the cycle totals, the simulated time in
+ * ps (and the SystemC time, which runs up to a quantum ahead), the sums the summary prints.
+ * 0, or -1 with what overflowed in err: no wrapped number is ever written. */
+static int check_time(const struct platform *p, const struct sc_run_params *rp, char *err, size_t errlen)
+{
+    uint64_t sum = 0, ps;
+    for (unsigned i = 0; i < p->nr_vcpus; i++) {
+        const struct cost_account *a = &p->cpu[i].cycles;
+        if (a->overflow || __builtin_add_overflow(a->total, rp->quantum_cycles, &ps) ||
+            __builtin_mul_overflow(ps, rp->clock_period_ps, &ps) || __builtin_add_overflow(sum, a->total, &sum)) {
+            char cycles[32] = "over 2^64";
+            if (!a->overflow)
+                snprintf(cycles, sizeof cycles, "%llu", (unsigned long long)a->total);
+            snprintf(err, errlen,
+                     "the simulated time of vCPU %u does not fit in 64 bits (%s cycles of %llu ps; at most 2^64 ps, "
+                     "213 days, in all): raise machine.clock_mhz, lower the costs or shorten run.length",
+                     i, cycles, (unsigned long long)rp->clock_period_ps);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Locks and checks the output directory (model/stats/result_dir.h): EXIT_OK to run, or the
+ * status to end with (EXIT_OK too when the result is already there: *done). */
+static int open_output(struct result_dir *dir, const char *path, const struct run_config *c, unsigned flags, int quiet,
+                       int *done)
+{
+    size_t len;
+    char err[1024];
+    /* config.yaml: headed by the version and commit, a comment the comparison ignores */
+    char *text = run_config_text(c, provenance_config_header(), &len);
+    if (!text) {
+        cli_error("run: cannot render the resolved configuration");
+        return EXIT_RUNTIME;
+    }
+    int rc = result_dir_begin(dir, path, text, len, flags, err, sizeof err);
+    if (rc == RESULT_BUSY) {
+        cli_error("run: %s; waiting for it to finish", err);
+        rc = result_dir_begin(dir, path, text, len, flags | RESULT_WAIT, err, sizeof err);
+    }
+    free(text);
+    *done = rc == RESULT_UP_TO_DATE;
+    if (rc == RESULT_OK)
+        return EXIT_OK;
+    if (rc == RESULT_UP_TO_DATE) {
+        if (!quiet)
+            printf("%s (not rerun; --force reruns it)\n", err);
+        return EXIT_OK;
+    }
+    cli_error("run: %s", err);
+    return rc == RESULT_REFUSED ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
 int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},
+        {"force", no_argument, NULL, 'f'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *out_dir = NULL;
-    int quiet = 0, ch;
+    int quiet = 0, force = 0, ch;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "o:fqh", opts, NULL)) != -1) {
         switch (ch) {
         case 'o':
             out_dir = optarg;
+            break;
+        case 'f':
+            force = 1;
             break;
         case 'q':
             quiet = 1;
@@ -157,16 +222,25 @@ int cmd_run(int argc, char **argv)
     static struct platform p;
     static struct run_state rs;
     static struct provenance prov;
+    static struct result_dir dir; /* large, and the signal handler's */
     struct stat_set stats = {0};
-    struct result_dir dir;
     struct guest_os *os = NULL;
     FILE *ts_file = NULL;
-    int status = EXIT_OK, have_platform = 0, have_dir = 0;
+    int status = EXIT_OK, have_platform = 0, done = 0;
+    struct event_source *src = NULL;
 
-    struct event_source *src = event_source_open(&c, err, sizeof err);
+    char default_dir[RUN_NAME_MAX + 16];
+    snprintf(default_dir, sizeof default_dir, "results/%s", c.name);
+    signal_cleanup_watch(&dir);
+    status = open_output(&dir, out_dir ? out_dir : default_dir, &c,
+                         force ? RESULT_REPLACE_CHANGED | RESULT_REDO : 0, quiet, &done);
+    if (status != EXIT_OK || done)
+        goto out;
+    src = event_source_open(&c, err, sizeof err);
     if (!src) {
         cli_error("run: %s", err);
-        return EXIT_USAGE;
+        status = EXIT_USAGE;
+        goto out;
     }
     if (platform_init(&p, &c.platform, err, sizeof err) != 0) {
         cli_error("run: %s", err);
@@ -175,19 +249,12 @@ int cmd_run(int argc, char **argv)
     }
     have_platform = 1;
     p.counts_insns = event_source_counts_insns(src);
+    p.traced = event_source_traced(src);
     if (c.guest_enabled && !(os = guest_os_create(&c.guest, &p.mem, &p.vm.p2m))) {
         cli_error("run: cannot create the guest OS model");
         status = EXIT_RUNTIME;
         goto out;
     }
-    char default_dir[RUN_NAME_MAX + 16];
-    snprintf(default_dir, sizeof default_dir, "results/%s", c.name);
-    if (result_dir_begin(&dir, out_dir ? out_dir : default_dir, err, sizeof err) != 0) {
-        cli_error("run: %s", err);
-        status = EXIT_RUNTIME;
-        goto out;
-    }
-    have_dir = 1;
 
     rs.p = &p;
     rs.c = &c;
@@ -233,10 +300,12 @@ int cmd_run(int argc, char **argv)
     provenance_stop(&prov, simulated);
     platform_finish(&p);
 
-    FILE *cfg = result_dir_open(&dir, "config.yaml");
-    int write_failed = !cfg || provenance_write_config_header(cfg) != 0 || run_config_write(&c, cfg) != 0;
-    if (cfg && fclose(cfg) != 0)
-        write_failed = 1;
+    if (check_time(&p, &rp, err, sizeof err) != 0) {
+        cli_error("run: %s", err);
+        status = EXIT_USAGE;
+        goto out;
+    }
+    int write_failed = 0;
     if (ts_file && fclose(ts_file) != 0)
         write_failed = 1;
     ts_file = NULL;
@@ -251,16 +320,19 @@ int cmd_run(int argc, char **argv)
         status = EXIT_RUNTIME;
         goto out;
     }
-    have_dir = 0; /* committed: nothing to remove */
     if (!quiet)
         run_report_summary(stdout, dir.final, &c, &stats);
     run_report_warnings(stderr, &c, &stats);
 
 out:
+    if (status == EXIT_OK && fflush(stdout) != 0) { /* the summary is output too (> /dev/full) */
+        cli_error("run: cannot write to standard output: %s", strerror(errno));
+        status = EXIT_RUNTIME;
+    }
     if (ts_file)
         fclose(ts_file);
-    if (have_dir)
-        result_dir_abort(&dir);
+    result_dir_abort(&dir); /* nothing to do once committed */
+    signal_cleanup_forget(&dir);
     for (unsigned i = 0; i < 64; i++)
         stat_set_free(&rs.base[i]);
     stat_set_free(&stats);

@@ -27,6 +27,8 @@ int vtrace_next(struct vtrace_reader *r, struct guest_event *ev);
 const char *vtrace_reader_error(const struct vtrace_reader *r);
 /* Number of vCPUs the trace declares (final once the first event or the end was read). */
 unsigned vtrace_vcpus(const struct vtrace_reader *r);
+/* Line of the "vcpus N" directive (0: none, the trace has one vCPU). */
+unsigned long vtrace_vcpus_line(const struct vtrace_reader *r);
 /* N of the trace's "insns_per_ifetch N" directive (each ifetch counts N instructions), 0 when
  * it has none: the trace does not count instructions. Final once the first event was read. */
 unsigned vtrace_insns_per_ifetch(const struct vtrace_reader *r);

@@ -23,6 +23,13 @@ static void emit2(const struct emitter *e, const char *a, const char *b, uint64_
     emit(e, name, value);
 }
 
+/* one counter per guest fault kind (index 0, no fault, is not one): "<group>.<fault>" */
+static void emit_by_fault(const struct emitter *e, const char *group, const uint64_t count[VMM_FAULT_COUNT])
+{
+    for (unsigned f = 1; f < VMM_FAULT_COUNT; f++)
+        emit2(e, group, vmm_fault_name((enum vmm_fault)f), count[f]);
+}
+
 static void emit_level(const struct emitter *e, const char *side, const char *level,
                        const struct tlb_level_stats *s)
 {
@@ -66,8 +73,7 @@ static void emit_op(const struct emitter *e, const char *group, const struct vmm
 /* the guest OS model's counters of one vCPU (docs/guest-os.md, "Counters") */
 static void emit_guest(const struct emitter *e, const struct guest_os_stats *g)
 {
-    for (unsigned f = 1; f < VMM_FAULT_COUNT; f++)
-        emit2(e, "guest.faults", vmm_fault_name((enum vmm_fault)f), g->faults_handled[f]);
+    emit_by_fault(e, "guest.faults", g->faults_handled);
     emit(e, "guest.unhandled_faults", g->faults_unhandled);
     emit(e, "guest.frames.allocated", g->frames_allocated);
     emit(e, "guest.frames.vhpt_pages", g->pt_pages_allocated);
@@ -81,6 +87,18 @@ static void emit_guest(const struct emitter *e, const struct guest_os_stats *g)
     emit(e, "guest.munmap.flushes", g->munmap_flushes);
     emit(e, "guest.munmap.purge_fallbacks", g->munmap_purge_fallbacks);
     emit(e, "guest.exits", g->exits);
+}
+
+/* what a system-mode Ski trace shows against what the VMM decided (docs/ski-traces.md,
+ * "Divergences"); listed only for such a trace (platform.traced) */
+static void emit_traced(const struct emitter *e, const struct engine_stats *ps)
+{
+    emit(e, "trace.refs", ps->traced_refs);
+    emit(e, "trace.interruptions", ps->traced_faults);
+    emit(e, "trace.interruptions.agreed", ps->traced_faults_agreed);
+    emit(e, "divergence.vmm_translated", ps->div_vmm_translated);
+    emit_by_fault(e, "divergence.vmm_fault", ps->div_vmm_fault);
+    emit_by_fault(e, "divergence.vector", ps->div_vector);
 }
 
 static void emit_cpu(const struct emitter *e, const struct platform *p, unsigned cpu)
@@ -111,6 +129,8 @@ static void emit_cpu(const struct emitter *e, const struct platform *p, unsigned
         const struct guest_os_stats g = guest_os_get_cpu_stats(p->guest, cpu);
         emit_guest(e, &g);
     }
+    if (p->traced)
+        emit_traced(e, ps);
 
     emit_tlb(e, "itlb", &c->mach.itlb);
     emit_tlb(e, "dtlb", &c->mach.dtlb);
@@ -134,8 +154,7 @@ static void emit_cpu(const struct emitter *e, const struct platform *p, unsigned
     emit(e, "vmm.miss.itlb.entries", vmm_work_entries_touched(&s->op[VMM_OP_ITLB_MISS].work));
     for (unsigned o = 0; o < VMM_MISS_OUTCOME_COUNT; o++)
         emit2(e, "vmm.miss.outcome", vmm_miss_outcome_name((enum vmm_miss_outcome)o), s->miss_outcome[o]);
-    for (unsigned f = 1; f < VMM_FAULT_COUNT; f++)
-        emit2(e, "vmm.fault", vmm_fault_name((enum vmm_fault)f), s->fault[f]);
+    emit_by_fault(e, "vmm.fault", s->fault);
     emit(e, "vmm.guest_vhpt.ok", s->gvhpt_ok);
     emit(e, "vmm.guest_vhpt.fail", s->gvhpt_fail);
     emit(e, "vmm.purge_and_insert.ps_eq", s->tpi_ps_eq);

@@ -48,6 +48,8 @@ struct platform {
                                      counters), set by platform_attach_guest or sc_run; or NULL */
     int counts_insns;             /* the event source counts instructions (event insns): the
                                      vCPUs' `instructions` are listed (docs/stats.md) */
+    int traced;                   /* the references carry the trace's outcome (GE_F_TRACED: a
+                                     system-mode Ski trace): trace.* and divergence.* are listed */
 };
 
 /* 0, or -1 with the reason in err (bad parameters or out of memory). */

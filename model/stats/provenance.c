@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "../util/input_file.h"
 #include "build_info.h"
 
 void provenance_start(struct provenance *pv)
@@ -27,9 +28,9 @@ void provenance_stop(struct provenance *pv, uint64_t refs)
     pv->refs = refs;
 }
 
-int provenance_sha256_file(const char *path, char hex[65], uint64_t *size)
+int provenance_sha256_file(const char *path, char hex[65], uint64_t *size, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = input_file_open(path, "rb", false, err, errlen);
     if (!f)
         return -1;
     EVP_MD_CTX *md = EVP_MD_CTX_new();
@@ -48,7 +49,8 @@ int provenance_sha256_file(const char *path, char hex[65], uint64_t *size)
     EVP_MD_CTX_free(md);
     fclose(f);
     if (!ok) {
-        errno = read_error ? EIO : ENOMEM;
+        snprintf(err, errlen, "%s: cannot read it to record its SHA-256: %s", path,
+                 strerror(read_error ? EIO : ENOMEM));
         return -1;
     }
     for (unsigned i = 0; i < 32; i++)
@@ -75,10 +77,8 @@ int provenance_add_input(struct provenance *pv, const char *role, const char *pa
     }
     memcpy(in->path, use, strlen(use) + 1);
     free(real);
-    if (provenance_sha256_file(in->path, in->sha256, &in->size) != 0) {
-        snprintf(err, errlen, "%s: cannot read it to record its SHA-256: %s", path, strerror(errno));
+    if (provenance_sha256_file(in->path, in->sha256, &in->size, err, errlen) != 0)
         return -1;
-    }
     pv->ninputs++;
     return 0;
 }
@@ -169,11 +169,8 @@ int provenance_write_run_yaml(const struct provenance *pv, FILE *out)
     return ferror(out) ? -1 : 0;
 }
 
-int provenance_write_config_header(FILE *out)
+const char *provenance_config_header(void)
 {
-    fprintf(out,
-            "# Resolved by vhptsim %s (git commit %s): every key, defaults included.\n"
-            "# Running this file again gives the same statistics (docs/config.md).\n",
-            VHPTSIM_VERSION, VHPTSIM_GIT_COMMIT);
-    return ferror(out) ? -1 : 0;
+    return "# Resolved by vhptsim " VHPTSIM_VERSION " (git commit " VHPTSIM_GIT_COMMIT "): every key, defaults included.\n"
+           "# Running this file again gives the same statistics (docs/config.md).\n";
 }

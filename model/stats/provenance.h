@@ -13,7 +13,7 @@
  *     provenance_stop(&pv, references_simulated);              // the clocks stop
  *     provenance_write_run_yaml(&pv, file);                     // run.yaml
  *
- * and provenance_write_config_header() before the resolved config.yaml.
+ * and provenance_config_header() heads the resolved config.yaml (run_config_text).
  */
 #ifndef VHPTSIM_PROVENANCE_H
 #define VHPTSIM_PROVENANCE_H
@@ -51,11 +51,13 @@ int provenance_add_input(struct provenance *pv, const char *role, const char *pa
 void provenance_stop(struct provenance *pv, uint64_t refs);
 /* run.yaml: version, commit, build, host, times, speed, inputs. 0 or -1 (write error). */
 int provenance_write_run_yaml(const struct provenance *pv, FILE *out);
-/* The comment that heads config.yaml: the version and commit that resolved it. 0 or -1. */
-int provenance_write_config_header(FILE *out);
+/* The comment that heads config.yaml: the version and commit that resolved it. A comment only:
+ * whether a result is up to date compares the keys (result_config.h), so a rebuild at another
+ * commit still finds its earlier results of the same configuration. */
+const char *provenance_config_header(void);
 
-/* SHA-256 of a whole file, as 64 lower-case hex digits (+ NUL) in hex; its size in *size.
- * 0, or -1 with errno set. */
-int provenance_sha256_file(const char *path, char hex[65], uint64_t *size);
+/* SHA-256 of a whole file (opened with input_file_open), as 64 lower-case hex digits (+ NUL) in
+ * hex; its size in *size. 0, or -1 with "PATH: ..." in err. */
+int provenance_sha256_file(const char *path, char hex[65], uint64_t *size, char *err, size_t errlen);
 
 #endif

@@ -171,7 +171,7 @@ int stat_set_of_run(struct stat_set *s, const struct platform *p, const struct s
         snprintf(prefix, sizeof prefix, "cpu%u.", i);
         stat_set_subtract(s, &base[i], prefix);
     }
-    /* simulated time = cycles x clock period (after the warm-up reset) */
+    /* simulated time = cycles x clock period (after the warm-up reset; run checks it fits) */
     for (unsigned i = 0; i < p->nr_vcpus; i++) {
         char name[48];
         snprintf(name, sizeof name, "cpu%u.cycles.total", i);

@@ -67,6 +67,17 @@ awk -v p="\"$exp\"" -v s="$size" -v h="\"$sha\"" '
     in_exp && $1 == "sha256:" { ok += $2 == h; in_exp = 0 }
     END { exit ok == 3 ? 0 : 1 }' "$r" || say "run.yaml does not give the experiment's path, size $size and SHA-256 $sha"
 head -n 1 "$d/config.yaml" | grep -qF "vhptsim $version (git commit $commit)" || say "config.yaml header lacks version and commit"
+# run.yaml is part of the result: its marker lists it (docs/results.md), like every file it wrote
+for f in config.yaml stats.yaml stats.csv timeseries.csv run.yaml; do
+    grep -qxF "file $f" "$d/.vhptsim-result" || say "the result's marker does not list $f"
+done
+# the header is a comment: a result whose config.yaml names another build is still this
+# configuration's, so running it again leaves it as it is
+cp -a "$d" "$tmp/other-build"
+sed -i '1s/(git commit [^)]*)/(git commit 0000000000000000000000000000000000000000)/' "$tmp/other-build/config.yaml"
+grep -q '^# .*git commit 0\{40\}' "$tmp/other-build/config.yaml" || say "could not edit the copied config.yaml header"
+"$vhptsim" run -o "$tmp/other-build" "$src/configs/default.yaml" >"$tmp/rerun.out" 2>&1 || say "rerun into the other build's result"
+grep -q 'not rerun' "$tmp/rerun.out" || say "a config.yaml differing only in its header comment made the run redo the result: $(cat "$tmp/rerun.out")"
 # sizes: the largest exact unit (the guest VHPT is 2^50 bytes: 1P, not 1048576G)
 grep -q '^  vhpt_size: 1P$' "$d/config.yaml" || say "config.yaml: guest vhpt_size should be written 1P"
 
@@ -168,10 +179,10 @@ trace: {path: $traces/hello.trc, per_instruction: $per}
 run: {length: 0, warmup: 0, interval: 0}
 guest: {vhpt_base: 0x1000000000000000}
 YAML
-        "$vhptsim" run -q -o "$tmp/ski" "$tmp/ski.yaml" || say "Ski run"
-        [ "$(val "$tmp/ski/stats.yaml" cpu0.instructions)" = 7920 ] || say "hello.trc (per_instruction $per): 7920 instructions"
-        [ -n "$(val "$tmp/ski/stats.yaml" cpu0.dtlb.l1.mpki)" ] || say "a Ski run has mpki"
-        grep -q '^  - role: "trace"$' "$tmp/ski/run.yaml" || say "run.yaml lists the trace as an input"
+        "$vhptsim" run -q -o "$tmp/ski-$per" "$tmp/ski.yaml" || say "Ski run"
+        [ "$(val "$tmp/ski-$per/stats.yaml" cpu0.instructions)" = 7920 ] || say "hello.trc (per_instruction $per): 7920 instructions"
+        [ -n "$(val "$tmp/ski-$per/stats.yaml" cpu0.dtlb.l1.mpki)" ] || say "a Ski run has mpki"
+        grep -q '^  - role: "trace"$' "$tmp/ski-$per/run.yaml" || say "run.yaml lists the trace as an input"
     done
 fi
 exit $fail

@@ -8,8 +8,11 @@
 # exists as its VM sum `vm.X`. Fails when
 #  - a name emitted (stats.yaml of a run, the listing of a replay) is not documented, or
 #  - a documented name (every expansion, for vCPU 0 and, for counters, the VM) is emitted by none
-#    of the runs: a 2-vCPU generator run with the guest OS model and instruction counting (every
-#    group of names), and a replay of the sample trace.
+#    of the runs: a 2-vCPU generator run with the guest OS model and instruction counting, a run
+#    and a replay of a system-mode Ski trace (the trace.* / divergence.* group; a seed of the
+#    fuzz corpus, cut from tlbkern-annot.trc), and a replay of the sample trace; or
+#  - trace.* / divergence.* appear for a source that is not a system-mode Ski trace (the rule
+#    docs/stats.md states).
 set -u
 vhptsim=$1 src=$2
 tmp=$(mktemp -d) || exit 1
@@ -22,9 +25,17 @@ workload: {kind: mmap_storm, footprint: 8M, mmap_chunk: 64K, munmap_interval: 50
 YAML
 "$vhptsim" run -q -o "$tmp/run" "$tmp/all.yaml" || { echo "FAIL: the run" >&2; exit 1; }
 "$vhptsim" replay "$src/workloads/samples/sample.vtr" >"$tmp/replay.txt" || { echo "FAIL: the replay" >&2; exit 1; }
+system_trace=$src/tests/fuzz/corpus/tlbkern-annot-start.trc
+printf 'name: sys\nsource: ski\ntrace: {path: %s}\nguest: {enabled: false}\n' "$system_trace" >"$tmp/sys.yaml"
+"$vhptsim" run -q -o "$tmp/sys" "$tmp/sys.yaml" || { echo "FAIL: the system-mode run" >&2; exit 1; }
+"$vhptsim" replay "$system_trace" >"$tmp/sys-replay.txt" || { echo "FAIL: the system-mode replay" >&2; exit 1; }
+if grep -E '^(cpu[0-9]+|vm)\.(trace|divergence)\.' "$tmp/run/stats.yaml" "$tmp/replay.txt" >&2; then
+    echo "FAIL: trace.* / divergence.* listed for a source that is not a system-mode Ski trace" >&2
+    exit 1
+fi
 {
-    sed -n 's/^\([^#][^:]*\): .*/\1/p' "$tmp/run/stats.yaml"
-    awk '{ print $1 }' "$tmp/replay.txt"
+    sed -n 's/^\([^#][^:]*\): .*/\1/p' "$tmp/run/stats.yaml" "$tmp/sys/stats.yaml"
+    awk '{ print $1 }' "$tmp/replay.txt" "$tmp/sys-replay.txt"
 } | sort -u >"$tmp/emitted"
 [ "$(wc -l <"$tmp/emitted")" -gt 300 ] || { echo "FAIL: too few names emitted" >&2; exit 1; }
 

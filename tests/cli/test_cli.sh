@@ -31,6 +31,7 @@ err | grep -q "cannot open" || { echo "FAIL: missing file message" >&2; fail=1; 
 check "vtlb size not a power of two" 2 "$vhptsim" replay --vtlb-size 100000 "$src/workloads/samples/sample.vtr"
 err | grep -q "not a power of two" || { echo "FAIL: power-of-two message" >&2; fail=1; }
 check "vhpt size too small" 2 "$vhptsim" replay --vhpt-size 16K "$src/workloads/samples/sample.vtr"
+err | grep -q "VHPT size must be a power of two from 32 KiB to 1 GiB" || { echo "FAIL: vhpt size message" >&2; fail=1; }
 check "page shift not IA-64" 2 "$vhptsim" replay --page-shift 15 "$src/workloads/samples/sample.vtr"
 err | grep -q "not an IA-64 page size" || { echo "FAIL: page shift message" >&2; fail=1; }
 

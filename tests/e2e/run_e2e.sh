@@ -1,12 +1,14 @@
 #!/bin/sh
-# run_e2e.sh VHPTSIM CASE.yaml - one end-to-end run of the timed platform, then checks:
+# run_e2e.sh VHPTSIM CASE.yaml [EXPECT] - one end-to-end run of the timed platform, then checks:
 #  - for every vCPU the cycle rows sum exactly to cpuN.cycles.total (every cycle is charged
 #    to one row of the cost table);
-#  - every "# expect: NAME OP VALUE" line of the case (OP one of == != >= <= > <), against
-#    stats.yaml; the expected values are derived by hand in the case's comments;
+#  - every "# expect: NAME OP VALUE" line of the case, and of EXPECT if given (for a case that
+#    is not a test file, e.g. configs/default.yaml), against stats.yaml: OP one of
+#    == != >= <= > <, VALUE a number or the name of another counter; the expected values are
+#    derived by hand in the comments next to them;
 #  - with a "# determinism" line: a second run gives byte-identical stats and time series.
 set -u
-vhptsim=$1 case=$2
+vhptsim=$1 case=$2 expect_file=${3:-}
 name=$(basename "$case" .yaml)
 out=$(mktemp -d) || exit 1
 trap 'rm -rf "$out"' EXIT
@@ -31,12 +33,25 @@ awk -F': ' '
     }' "$stats" >&2 || fail=1
 
 # expectations
-grep '^# expect: ' "$case" | sed 's/^# expect: //' | while read -r key op want; do
-    got=$(awk -F': ' -v k="$key" '$1 == k { print $2 }' "$stats")
+if [ -n "$expect_file" ] && ! grep -q '^# expect: ' "$expect_file"; then
+    echo "$name: no '# expect:' line in $expect_file" >&2; fail=1
+fi
+stat() { awk -F': ' -v k="$1" '$1 == k { print $2 }' "$stats"; }
+cat "$case" ${expect_file:+"$expect_file"} | grep '^# expect: ' | sed 's/^# expect: //' | while read -r key op want; do
+    got=$(stat "$key")
     if [ -z "$got" ]; then
         echo "$name: no '$key' in stats.yaml" >&2; echo x >>"$out/failed"; continue
     fi
-    if ! awk -v g="$got" -v w="$want" -v op="$op" 'BEGIN {
+    case "$want" in
+    [0-9]* | -[0-9]*) ;;
+    *) # another counter
+        other=$(stat "$want")
+        if [ -z "$other" ]; then
+            echo "$name: no '$want' in stats.yaml" >&2; echo x >>"$out/failed"; continue
+        fi
+        want="$other ($want)" ;;
+    esac
+    if ! awk -v g="$got" -v w="${want%% *}" -v op="$op" 'BEGIN {
             g += 0; w += 0
             if (op == "==") ok = g == w; else if (op == "!=") ok = g != w
             else if (op == ">=") ok = g >= w; else if (op == "<=") ok = g <= w

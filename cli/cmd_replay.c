@@ -62,7 +62,7 @@ static void replay_usage(FILE *out)
           "\n"
           "  -h, --help            show this help\n"
           "\n"
-          "BYTES takes a K, M or G suffix. Exit status: 0 success, 1 I/O failure,\n"
+          "BYTES takes a K, M, G, T, P or E suffix. Exit status: 0 success, 1 I/O failure,\n"
           "2 bad arguments or a bad trace (the message names FILE:LINE:COLUMN, or the byte\n"
           "offset in a Ski trace).\n",
           out);
@@ -438,6 +438,10 @@ int cmd_replay(int argc, char **argv)
         source_close(&src);
         return EXIT_RUNTIME;
     }
+    /* the listing then has cpuN.instructions (a Ski trace counts its CAPSULEs; a vtrace with
+     * insns_per_ifetch N), and the trace.* / divergence.* counters for a system-mode Ski trace */
+    p.counts_insns = src.ski ? 1 : vtrace_insns_per_ifetch(src.vt) > 0;
+    p.traced = src.ski != NULL; /* user-mode Ski traces were refused above */
     while (got > 0) {
         if (ev.cpu >= p.nr_vcpus) {
             fprintf(stderr, "%s: offset %llu: error: processor %u: system-mode Ski traces of one processor only\n",

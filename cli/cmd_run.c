@@ -4,18 +4,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../config/run_config.h"
 #include "../model/guest/guest_os.h"
 #include "../model/platform/platform.h"
 #include "../model/sc/sc_run.h"
+#include "../model/stats/provenance.h"
 #include "../model/stats/result_dir.h"
 #include "../model/stats/stat_set.h"
 #include "../model/stats/timeseries.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "event_source.h"
+#include "run_report.h"
 #include "signal_cleanup.h"
 
 static void run_usage(FILE *out)
@@ -29,18 +30,23 @@ static void run_usage(FILE *out)
           "  stats.yaml       every counter and derived rate, 'name: value' (docs/stats.md)\n"
           "  stats.csv        the same as 'name,value'\n"
           "  timeseries.csv   per-interval miss rates (run.interval references per row)\n"
+          "  run.yaml         provenance: version, commit, build, host, times, speed, and the\n"
+          "                   path, size and SHA-256 of every input file\n"
           "The directory appears complete or not at all (written aside, then renamed). vhptsim\n"
           "writes only into a new or empty directory or an earlier result of its own\n"
           "(docs/results.md): a complete result of the same configuration is left as it is (exit 0),\n"
           "one of another configuration is replaced only with --force, anything else never.\n"
+          "On success one line gives the measured (post-warm-up) references and cycles; a\n"
+          "setting that never took effect (e.g. guest.purge) is warned about on standard error.\n"
           "\n"
           "Options:\n"
           "  -o, --output DIR  output directory (default results/<name>)\n"
           "  -f, --force       rerun, replacing an earlier result even of another configuration\n"
-          "  -q, --quiet       print nothing on success\n"
+          "  -q, --quiet       no summary line on success (warnings are still printed)\n"
           "  -h, --help        show this help\n"
           "\n"
-          "Same file, same seed: the same numbers, byte for byte. Exit status: 0 success,\n"
+          "Same file, same seed: the same stats.yaml, stats.csv and timeseries.csv, byte for\n"
+          "byte, on any host (run.yaml is where times and hosts go). Exit status: 0 success,\n"
           "1 runtime failure (I/O, memory), 2 bad input: configuration, trace or output directory;\n"
           "129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM (nothing is left behind).\n",
           out);
@@ -90,36 +96,28 @@ static uint64_t observe(void *ctx, unsigned cpu, uint64_t refs)
     return rs->have_ts ? refs + interval : 0;
 }
 
-static int write_stats(struct run_state *rs, struct result_dir *dir, const struct sc_run_params *rp)
+/* stats.yaml and stats.csv from the measured statistics *s (stat_set_of_run). 0 or -1. */
+static int write_stats(const struct stat_set *s, struct result_dir *dir)
 {
-    struct stat_set s = {0};
-    int rc = stat_set_collect(&s, rs->p);
-    for (unsigned i = 0; i < rs->p->nr_vcpus && rc == 0; i++) {
-        if (!rs->have_base[i])
-            continue;
-        char prefix[16];
-        snprintf(prefix, sizeof prefix, "cpu%u.", i);
-        stat_set_subtract(&s, &rs->base[i], prefix);
-    }
-    /* simulated time = cycles x clock period (after the warm-up reset; check_time saw it fit) */
-    for (unsigned i = 0; i < rs->p->nr_vcpus && rc == 0; i++) {
-        char name[48];
-        snprintf(name, sizeof name, "cpu%u.cycles.total", i);
-        const struct stat_entry *cyc = stat_set_find(&s, name);
-        snprintf(name, sizeof name, "cpu%u.time_ps", i);
-        rc = stat_set_add(&s, name, (cyc ? cyc->count : 0) * rp->clock_period_ps);
-    }
-    if (rc == 0)
-        rc = stat_set_derive(&s);
-    FILE *yaml = rc == 0 ? result_dir_open(dir, "stats.yaml") : NULL;
+    int rc = 0;
+    FILE *yaml = result_dir_open(dir, "stats.yaml");
     FILE *csv = yaml ? result_dir_open(dir, "stats.csv") : NULL;
-    if (!yaml || !csv || stat_set_write_yaml(&s, yaml) != 0 || stat_set_write_csv(&s, csv) != 0)
+    if (!yaml || !csv || stat_set_write_yaml(s, yaml) != 0 || stat_set_write_csv(s, csv) != 0)
         rc = -1;
     if (yaml && fclose(yaml) != 0)
         rc = -1;
     if (csv && fclose(csv) != 0)
         rc = -1;
-    stat_set_free(&s);
+    return rc;
+}
+
+/* run.yaml (model/stats/provenance.h). 0 or -1. */
+static int write_provenance(const struct provenance *pv, struct result_dir *dir)
+{
+    FILE *f = result_dir_open(dir, "run.yaml");
+    int rc = !f || provenance_write_run_yaml(pv, f) != 0 ? -1 : 0;
+    if (f && fclose(f) != 0)
+        rc = -1;
     return rc;
 }
 
@@ -153,7 +151,8 @@ static int open_output(struct result_dir *dir, const char *path, const struct ru
 {
     size_t len;
     char err[1024];
-    char *text = run_config_text(c, &len);
+    /* config.yaml: headed by the version and commit, a comment the comparison ignores */
+    char *text = run_config_text(c, provenance_config_header(), &len);
     if (!text) {
         cli_error("run: cannot render the resolved configuration");
         return EXIT_RUNTIME;
@@ -222,11 +221,12 @@ int cmd_run(int argc, char **argv)
     }
     static struct platform p;
     static struct run_state rs;
+    static struct provenance prov;
     static struct result_dir dir; /* large, and the signal handler's */
+    struct stat_set stats = {0};
     struct guest_os *os = NULL;
     FILE *ts_file = NULL;
     int status = EXIT_OK, have_platform = 0, done = 0;
-    struct timespec t0 = {0, 0}, t1 = {0, 0};
     struct event_source *src = NULL;
 
     char default_dir[RUN_NAME_MAX + 16];
@@ -248,6 +248,8 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     have_platform = 1;
+    p.counts_insns = event_source_counts_insns(src);
+    p.traced = event_source_traced(src);
     if (c.guest_enabled && !(os = guest_os_create(&c.guest, &p.mem, &p.vm.p2m))) {
         cli_error("run: cannot create the guest OS model");
         status = EXIT_RUNTIME;
@@ -279,14 +281,23 @@ int cmd_run(int argc, char **argv)
         .first_observe = c.warmup ? c.warmup : c.interval,
         .observer_ctx = &rs,
     };
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    provenance_start(&prov);
+    if (provenance_add_input(&prov, "experiment", config_path, err, sizeof err) != 0 ||
+        (c.source != SOURCE_GENERATOR && provenance_add_input(&prov, "trace", c.trace_path, err, sizeof err) != 0)) {
+        cli_error("run: %s", err);
+        status = EXIT_RUNTIME;
+        goto out;
+    }
     if (sc_run(&p, &rp, err, sizeof err) != 0) {
         const char *why = event_source_error(src);
         cli_error("run: %s", why[0] ? why : err);
         status = why[0] ? EXIT_USAGE : EXIT_RUNTIME;
         goto out;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    uint64_t simulated = 0; /* references, warm-up included */
+    for (unsigned i = 0; i < p.nr_vcpus; i++)
+        simulated += p.cpu[i].stats.refs;
+    provenance_stop(&prov, simulated);
     platform_finish(&p);
 
     if (check_time(&p, &rp, err, sizeof err) != 0) {
@@ -298,7 +309,8 @@ int cmd_run(int argc, char **argv)
     if (ts_file && fclose(ts_file) != 0)
         write_failed = 1;
     ts_file = NULL;
-    if (write_failed || write_stats(&rs, &dir, &rp) != 0 || rs.alloc_failed) {
+    if (write_failed || rs.alloc_failed || stat_set_of_run(&stats, &p, rs.base, rs.have_base, rp.clock_period_ps) != 0 ||
+        write_stats(&stats, &dir) != 0 || write_provenance(&prov, &dir) != 0) {
         cli_error("run: cannot write the results");
         status = EXIT_RUNTIME;
         goto out;
@@ -308,16 +320,9 @@ int cmd_run(int argc, char **argv)
         status = EXIT_RUNTIME;
         goto out;
     }
-    if (!quiet) {
-        uint64_t refs = 0, cycles = 0;
-        for (unsigned i = 0; i < p.nr_vcpus; i++) {
-            refs += p.cpu[i].stats.refs;
-            cycles += p.cpu[i].cycles.total;
-        }
-        const double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        printf("%s: %llu references, %llu cycles on %u vCPU(s); %.2f M references/s simulated\n", dir.final,
-               (unsigned long long)refs, (unsigned long long)cycles, p.nr_vcpus, secs > 0 ? (double)refs / secs / 1e6 : 0.0);
-    }
+    if (!quiet)
+        run_report_summary(stdout, dir.final, &c, &stats);
+    run_report_warnings(stderr, &c, &stats);
 
 out:
     if (status == EXIT_OK && fflush(stdout) != 0) { /* the summary is output too (> /dev/full) */
@@ -330,6 +335,7 @@ out:
     signal_cleanup_forget(&dir);
     for (unsigned i = 0; i < 64; i++)
         stat_set_free(&rs.base[i]);
+    stat_set_free(&stats);
     if (os)
         guest_os_destroy(os);
     if (have_platform)

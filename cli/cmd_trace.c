@@ -14,12 +14,10 @@
 #include "../trace/ski_system.h"
 #include "../trace/ski_writer.h"
 #include "../trace/vtrace.h"
+#include "build_info.h"
 #include "cli_util.h"
 #include "commands.h"
 
-#ifndef VHPTSIM_VERSION
-#define VHPTSIM_VERSION "0.1.0"
-#endif
 
 /* ---- help ------------------------------------------------------------------------------------ */
 
@@ -689,7 +687,14 @@ static int trace_convert(int argc, char **argv)
     }
     if (to == FMT_VTRACE) {
         fprintf(sink.f, "# converted from %s by vhptsim trace convert\n", in);
-        if (src.vt && vtrace_write_header(sink.f, vtrace_vcpus(src.vt)) != 0) {
+        /* the instruction count survives where vtrace can say it: a vtrace's own directive; a
+         * user-mode Ski trace read one IFETCH per instruction (per bundle, the count is not per
+         * IFETCH; a system-mode trace also fetches without an instruction: the fetch attempts
+         * an interruption cut short) */
+        const unsigned insns = src.vt ? vtrace_insns_per_ifetch(src.vt)
+                                      : src.ski && o.ifetch == SKI_IFETCH_INSN && !ski_reader_system(src.ski);
+        if ((src.vt && vtrace_write_header(sink.f, vtrace_vcpus(src.vt)) != 0) ||
+            vtrace_write_insns_per_ifetch(sink.f, insns) != 0) {
             cli_error("trace convert: cannot write '%s': %s", outp, strerror(errno ? errno : EIO));
             status = EXIT_RUNTIME;
         }

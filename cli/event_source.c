@@ -20,6 +20,7 @@ struct event_source {
     struct vtrace_reader *vt;
     struct ski_reader *ski;
     unsigned nr_vcpus;
+    unsigned insns_per_ifetch; /* a generator's workload.insns_per_ifetch */
     char path[RUN_PATH_MAX]; /* of a trace, for messages */
     struct queue q[VTRACE_MAX_VCPUS];
     int ended;
@@ -88,6 +89,7 @@ struct event_source *event_source_open(const struct run_config *c, char *err, si
     }
     s->kind = c->source;
     s->nr_vcpus = c->vcpus;
+    s->insns_per_ifetch = c->workload.insns_per_ifetch;
     snprintf(s->path, sizeof s->path, "%s", c->trace_path);
     if (c->source == SOURCE_GENERATOR) {
         s->wl = workload_create(&c->workload, err, errlen);
@@ -161,6 +163,17 @@ unsigned event_source_vcpus(const struct event_source *s)
 {
     return s->vt ? vtrace_vcpus(s->vt) : s->nr_vcpus;
 }
+
+int event_source_counts_insns(const struct event_source *s)
+{
+    if (s->kind == SOURCE_SKI)
+        return 1;
+    if (s->kind == SOURCE_VTRACE)
+        return vtrace_insns_per_ifetch(s->vt) > 0;
+    return s->insns_per_ifetch > 0;
+}
+
+int event_source_traced(const struct event_source *s) { return s->ski && ski_reader_system(s->ski); }
 
 int event_source_next(struct event_source *s, unsigned cpu, struct guest_event *ev)
 {

@@ -2,12 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "build_info.h"
 #include "cli_util.h"
 #include "commands.h"
-
-#ifndef VHPTSIM_VERSION
-#define VHPTSIM_VERSION "0.1.0"
-#endif
 
 static void usage(FILE *out)
 {
@@ -50,7 +47,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("vhptsim %s\n", VHPTSIM_VERSION);
+        printf("vhptsim %s (git commit %s)\n", VHPTSIM_VERSION, VHPTSIM_GIT_COMMIT);
         return EXIT_OK;
     }
     if (strcmp(cmd, "help") == 0) {

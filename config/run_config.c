@@ -198,6 +198,7 @@ static int region_ps_parse(const struct schema_ctx *ctx, yaml_node_t *node, void
             return -1;
         if (region > 7)
             return schema_error(ctx, k, "region %llu is not 0..7", (unsigned long long)region);
+        ((struct run_config *)base)->guest_region_ps_given |= 1u << region;
         if (v->type == YAML_SCALAR_NODE && strcmp((const char *)v->data.scalar.value, "none") == 0) {
             ps[region] = 0;
             continue;
@@ -351,6 +352,7 @@ static const struct field workload_fields[] = {
     DBL("ifetch_fraction", workload.ifetch_fraction, 0.0, 1.0),
     {.key = "code_base", .kind = FIELD_U64, .offset = OFF(workload.code_base), .min = 0, .max = UINT64_MAX, .hex = 1},
     BYTES("code_footprint", workload.code_footprint, 16, UINT64_C(1) << 40),
+    UINT("insns_per_ifetch", workload.insns_per_ifetch, 0, WL_MAX_INSNS_PER_IFETCH),
     ENUM("vcpu_mode", workload.vcpu_mode, wl_mode_parse, wl_mode_name),
     END,
 };
@@ -477,10 +479,15 @@ static int cross_check(const struct schema_ctx *ctx, yaml_node_t *root, struct r
             yaml_node_t *k = find_key(ctx->doc, root, "workload");
             return schema_error(ctx, k ? k : where, "%s", msg);
         }
+        /* the hugepage workload's region gets its huge page size, unless the file set it */
         for (unsigned r = 0; r < 8; r++) {
             const unsigned hint = workload_region_ps_hint(&c->workload, r);
-            if (hint && c->guest.region_ps[r] == 0)
+            if (hint && !(c->guest_region_ps_given & (1u << r)))
                 c->guest.region_ps[r] = hint;
+        }
+        if (c->guest_enabled && (bad = guest_os_params_check(&c->guest)) != NULL) {
+            yaml_node_t *k = find_key(ctx->doc, root, "workload");
+            return schema_error(ctx, k ? k : where, "with the workload's page size: %s", bad);
         }
     } else {
         if (c->trace_path[0] == '\0') {
@@ -585,12 +592,14 @@ int run_config_write(const struct run_config *c, FILE *out)
     return rc;
 }
 
-char *run_config_text(const struct run_config *c, size_t *len)
+char *run_config_text(const struct run_config *c, const char *header, size_t *len)
 {
     char *text = NULL;
     FILE *f = open_memstream(&text, len);
     if (!f)
         return NULL;
+    if (header)
+        fputs(header, f);
     const int rc = run_config_write(c, f);
     if (fclose(f) != 0 || rc != 0) {
         free(text);

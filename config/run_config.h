@@ -44,6 +44,8 @@ struct run_config {
     /* guest OS model */
     int guest_enabled;
     struct guest_os_params guest;
+    unsigned guest_region_ps_given; /* bit r: the file gave guest.region_page_size of region r
+                                       (a workload's page size hint does not override it) */
 
     struct cost_table costs;
 
@@ -65,8 +67,8 @@ int run_config_load(struct run_config *c, const char *path, char *err, size_t er
 
 /* Writes the resolved configuration as YAML (every key, defaults included). 0 or -1. */
 int run_config_write(const struct run_config *c, FILE *out);
-/* The same text in memory (what a result's config.yaml holds and result_dir_begin compares);
- * free() it. NULL when out of memory. */
-char *run_config_text(const struct run_config *c, size_t *len);
+/* The same text in memory after `header` (comment lines, or NULL): what a result's config.yaml
+ * holds and result_dir_begin compares, key by key; free() it. NULL when out of memory. */
+char *run_config_text(const struct run_config *c, const char *header, size_t *len);
 
 #endif

@@ -44,7 +44,7 @@ int schema_scalar_u64(const struct schema_ctx *ctx, yaml_node_t *node, int bytes
     if (need_scalar(ctx, node, bytes ? "a size (e.g. 128K)" : "an integer") != 0)
         return -1;
     if (parse_number(scalar_text(node), bytes, out) != 0)
-        return schema_error(ctx, node, "expected %s, got '%s'", bytes ? "a size in bytes (optionally K, M or G)" : "a non-negative integer",
+        return schema_error(ctx, node, "expected %s, got '%s'", bytes ? "a size in bytes (optionally K, M, G, T, P or E)" : "a non-negative integer",
                             scalar_text(node));
     return 0;
 }
@@ -211,12 +211,8 @@ int schema_emit_scalar(yaml_emitter_t *em, const char *text)
 int schema_emit_u64(yaml_emitter_t *em, uint64_t v, int bytes)
 {
     char buf[32];
-    if (bytes && v && (v & ((UINT64_C(1) << 30) - 1)) == 0)
-        snprintf(buf, sizeof buf, "%lluG", (unsigned long long)(v >> 30));
-    else if (bytes && v && (v & ((UINT64_C(1) << 20) - 1)) == 0)
-        snprintf(buf, sizeof buf, "%lluM", (unsigned long long)(v >> 20));
-    else if (bytes && v && (v & ((UINT64_C(1) << 10) - 1)) == 0)
-        snprintf(buf, sizeof buf, "%lluK", (unsigned long long)(v >> 10));
+    if (bytes)
+        num_format_size(v, buf, sizeof buf); /* the largest exact unit: 1P, not 1048576G */
     else
         snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
     return schema_emit_scalar(em, buf);

@@ -21,10 +21,15 @@
  *        guest's own TLB took the reference or raised an interruption), GE_F_TRACE_FAULT when
  *        the trace shows an interruption on it (the attempt before the guest's handler ran);
  *        op1 is then the vector's IVT offset (0x0800 = Data TLB) or GE_VECTOR_UNKNOWN.
+ * insns: instructions the source counts at this event (any kind; 0 = none). Only a source that
+ *        counts instructions sets it (docs/stats.md, "Instructions"): a Ski trace (every
+ *        CAPSULE is counted once, at its IFETCH or at the event before it), a vtrace or a
+ *        workload with insns_per_ifetch N (N on each IFETCH).
  */
 #ifndef VHPTSIM_GUEST_EVENT_H
 #define VHPTSIM_GUEST_EVENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum guest_event_kind {
@@ -83,13 +88,17 @@ struct guest_event {
     uint8_t size;  /* access size in bytes for references */
     uint8_t slot;  /* TR slot for ITR_* */
     uint8_t flags; /* GE_F_* */
-    uint16_t reserved;
+    uint16_t insns; /* instructions counted at this event */
 };
 
+/* No padding: the fields fill 32 bytes exactly (insns last, at 30), so events compare with memcmp
+ * (the refill and round-trip checks) and every byte is a field the sources set. */
 #ifdef __cplusplus
 static_assert(sizeof(struct guest_event) == 32, "guest_event is a fixed 32-byte record");
+static_assert(offsetof(struct guest_event, insns) == 30, "guest_event has no padding");
 #else
 _Static_assert(sizeof(struct guest_event) == 32, "guest_event is a fixed 32-byte record");
+_Static_assert(offsetof(struct guest_event, insns) == 30, "guest_event has no padding");
 #endif
 
 static inline int guest_event_is_reference(enum guest_event_kind k) { return k <= GE_LFETCH; }

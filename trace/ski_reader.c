@@ -14,7 +14,9 @@
 #include <sys/stat.h>
 
 #define ERR_LEN 512
-#define QUEUE_LEN 4 /* one record yields at most 3 events: pending IFETCH, pending MARK, its own */
+/* one record yields at most 3 events (pending IFETCH, pending MARK, its own), added to the one
+ * event ski_next holds back (see there) */
+#define QUEUE_LEN 4
 
 /* ---- format tables ------------------------------------------------------------------------- */
 
@@ -468,6 +470,18 @@ static void push(struct ski_reader *r, uint64_t off, enum guest_event_kind kind,
     r->qcount++;
 }
 
+/* Counts one CAPSULE at the newest event: the one it emitted, or the event before it (an
+ * instruction inside a bundle already entered emits nothing). ski_next always holds the newest
+ * event back until the next one or the end is known, so there is one while events remain. */
+static void count_insn(struct ski_reader *r)
+{
+    if (r->qcount == 0)
+        return; /* cannot happen: the first CAPSULE always emits its IFETCH */
+    struct guest_event *newest = &r->q[(r->qhead + r->qcount - 1) % QUEUE_LEN];
+    if (newest->insns < UINT16_MAX) /* at most 3 per event: a bundle holds three slots */
+        newest->insns++;
+}
+
 /* The CAPSULE before this record is complete (its BUNDLE/IOFFSET, if any, came): emit its IFETCH. */
 static int flush_insn(struct ski_reader *r)
 {
@@ -482,6 +496,7 @@ static int flush_insn(struct ski_reader *r)
     r->st.bundles_entered += entered;
     if (r->mode == SKI_IFETCH_INSN || entered)
         push(r, r->pend_off, GE_IFETCH, r->pend_cpu, r->bundle, 0, 0, 16);
+    count_insn(r);
     return 0;
 }
 
@@ -784,11 +799,13 @@ static int step(struct ski_reader *r)
 int ski_next(struct ski_reader *r, struct guest_event *ev)
 {
     for (;;) {
-        if (r->sys && ski_sys_pop(r->sys, ev, &r->last_off)) {
+        /* the newest event waits for the record after it: instructions that emit no event
+         * are counted at it (count_insn here, in ski_system.c for a system-mode trace) */
+        if (r->sys && ski_sys_pop(r->sys, ev, &r->last_off, r->state != 0)) {
             r->st.events++;
             return 1;
         }
-        if (r->qcount) {
+        if (r->qcount > 1 || (r->qcount && r->state != 0)) {
             *ev = r->q[r->qhead];
             r->last_off = r->q_off[r->qhead];
             r->qhead = (r->qhead + 1) % QUEUE_LEN;

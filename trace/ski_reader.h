@@ -17,6 +17,11 @@
  *   MARK       code 1 for INTERRUPTION (va = IIP, op1 = ISR);
  *              code 2 for DISCONTINUITY (va = 0, op1 = the following VIRT_CYCLE count)
  * All other records are counted (ski_reader_stats()) but produce no event.
+ * Instructions: every CAPSULE adds 1 to the `insns` of the newest event at the time it is
+ * complete: its own IFETCH, or, for an instruction of a bundle already entered, the event before
+ * it. The events' insns add up to ski_stats.instructions (an event is returned only once the
+ * next one or the end of the trace is known). A system-mode trace (ski_reader_system()) makes the
+ * events ski_system.h lists, counted by the same rule.
  */
 #ifndef VHPTSIM_SKI_READER_H
 #define VHPTSIM_SKI_READER_H

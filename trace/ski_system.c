@@ -155,14 +155,28 @@ static struct guest_event event(enum guest_event_kind kind, unsigned cpu, uint64
     return ev;
 }
 
-int ski_sys_pop(struct ski_sys *s, struct guest_event *ev, uint64_t *off)
+int ski_sys_pop(struct ski_sys *s, struct guest_event *ev, uint64_t *off, bool final)
 {
     if (s->qhead == s->qtail || at(s, s->qhead)->hold != H_NONE)
         return 0;
+    if (s->qtail - s->qhead == 1 && !final)
+        return 0; /* the newest event waits for the next CAPSULE (count_insn) */
     const struct qent *e = at(s, s->qhead++);
     *ev = e->ev;
     *off = e->off;
     return 1;
+}
+
+/* Counts the CAPSULE just read at the newest event, as the user-mode reader does (ski_reader.h,
+ * "Instructions"): its own IFETCH, or the event before it for an instruction inside a bundle
+ * already entered. ski_sys_pop holds the newest event back, so there is one. */
+static void count_insn(struct ski_sys *s)
+{
+    if (s->qtail == s->qhead)
+        return; /* cannot happen: the first CAPSULE starts a bundle and queues its IFETCH */
+    struct guest_event *newest = &at(s, s->qtail - 1)->ev;
+    if (newest->insns < UINT16_MAX) /* at most 3 per event: a bundle holds three slots */
+        newest->insns++;
 }
 
 /* ---- what the trace determines ---------------------------------------------------------------- */
@@ -665,6 +679,7 @@ int ski_sys_capsule(struct ski_sys *s, unsigned cpu, bool pred, unsigned slot, u
     s->prev_slot = (int)slot;
     if (s->per_insn && queue_ifetch(s, off) != 0)
         return -1;
+    count_insn(s);
     s->cap_open = true;
     s->cap_pred = pred;
     s->cap_slot = slot;

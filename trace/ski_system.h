@@ -23,6 +23,10 @@
  *   MARK 3               an operation the trace shows but whose operands it does not determine
  *                        (GE_MARK_UNRECOVERED), instead of an event with invented values
  *   MARK 2               discontinuity (as in user mode)
+ *
+ * Instructions: every CAPSULE (an attempt an interruption cut short included: Ski's -stats
+ * counts it too) adds 1 to the `insns` of the newest event once it is read: the IFETCH it queued,
+ * or the event before it. The events' insns add up to ski_stats.instructions, as in user mode.
  */
 #ifndef VHPTSIM_SKI_SYSTEM_H
 #define VHPTSIM_SKI_SYSTEM_H
@@ -132,8 +136,10 @@ int ski_sys_discontinuity(struct ski_sys *s, uint64_t untraced, uint64_t off); /
 int ski_sys_other(struct ski_sys *s, uint64_t off); /* any other record */
 int ski_sys_end(struct ski_sys *s, uint64_t off);
 
-/* The next ready event: 1 (and its record's offset), 0 when none is ready yet. */
-int ski_sys_pop(struct ski_sys *s, struct guest_event *ev, uint64_t *off);
+/* The next ready event: 1 (and its record's offset), 0 when none is ready yet. The newest event
+ * is ready only when final (no record follows: the end, or an error): every CAPSULE adds 1 to the
+ * `insns` of the newest event when it is read, as in user mode (ski_reader.h, "Instructions"). */
+int ski_sys_pop(struct ski_sys *s, struct guest_event *ev, uint64_t *off, bool final);
 const char *ski_sys_error(const struct ski_sys *s);
 uint64_t ski_sys_error_offset(const struct ski_sys *s);
 const struct ski_sys_stats *ski_sys_stats(const struct ski_sys *s);

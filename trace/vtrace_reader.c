@@ -34,6 +34,8 @@ struct vtrace_reader {
     unsigned default_cpu;
     bool seen_event;
     bool seen_vcpus;
+    bool seen_insns;
+    unsigned insns_per_ifetch; /* 0: the trace does not count instructions */
     char err[ERR_LEN];
 };
 
@@ -56,6 +58,7 @@ static int fail(struct vtrace_reader *r, unsigned col, const char *fmt, ...)
 const char *vtrace_reader_error(const struct vtrace_reader *r) { return r->err; }
 unsigned vtrace_vcpus(const struct vtrace_reader *r) { return r->vcpus; }
 unsigned long vtrace_vcpus_line(const struct vtrace_reader *r) { return r->vcpus_line; }
+unsigned vtrace_insns_per_ifetch(const struct vtrace_reader *r) { return r->insns_per_ifetch; }
 unsigned long vtrace_line(const struct vtrace_reader *r) { return r->lineno; }
 
 /* ---- open / close --------------------------------------------------------------------------- */
@@ -522,6 +525,21 @@ static int parse_cpu_number(struct vtrace_reader *r, const struct token *t, unsi
     return 0;
 }
 
+/* A header directive "NAME N" (tok[0] is NAME): before the first event, at most once, N in 1..max. */
+static int directive(struct vtrace_reader *r, const struct token *tok, int n, unsigned max, bool *seen, unsigned *out)
+{
+    uint64_t v;
+    if (r->seen_event)
+        return fail(r, tok[0].col, "'%s' must come before the first event", tok[0].text);
+    if (*seen)
+        return fail(r, tok[0].col, "'%s' given twice", tok[0].text);
+    if (n != 2 || tok[1].value || !parse_u64(tok[1].text, &v) || v < 1 || v > max)
+        return fail(r, n > 1 ? tok[1].col : tok[0].col, "'%s' needs a count from 1 to %u", tok[0].text, max);
+    *out = (unsigned)v;
+    *seen = true;
+    return 0;
+}
+
 /* The next line into r->line, NUL-terminated: 1, 0 at the end, -1 on an error. Reads at most
  * LINE_MAX_BYTES and stops at a NUL byte, so no input makes it hold more. */
 static int read_line(struct vtrace_reader *r)
@@ -566,17 +584,14 @@ int vtrace_next(struct vtrace_reader *r, struct guest_event *ev)
         if (kw->value)
             return fail(r, kw->col, "expected an event, got the field '%s='", kw->text);
         if (strcmp(kw->text, "vcpus") == 0) {
-            uint64_t v;
-            if (r->seen_event)
-                return fail(r, kw->col, "'vcpus' must come before the first event");
-            if (r->seen_vcpus)
-                return fail(r, kw->col, "'vcpus' given twice");
-            if (n != 2 || tok[1].value || !parse_u64(tok[1].text, &v) || v < 1 || v > VTRACE_MAX_VCPUS)
-                return fail(r, n > 1 ? tok[1].col : kw->col, "'vcpus' needs a count from 1 to %d",
-                            VTRACE_MAX_VCPUS);
-            r->vcpus = (unsigned)v;
+            if (directive(r, tok, n, VTRACE_MAX_VCPUS, &r->seen_vcpus, &r->vcpus) < 0)
+                return -1;
             r->vcpus_line = r->lineno;
-            r->seen_vcpus = true;
+            continue;
+        }
+        if (strcmp(kw->text, "insns_per_ifetch") == 0) {
+            if (directive(r, tok, n, VTRACE_MAX_INSNS_PER_IFETCH, &r->seen_insns, &r->insns_per_ifetch) < 0)
+                return -1;
             continue;
         }
         unsigned cpu = r->default_cpu;
@@ -595,6 +610,8 @@ int vtrace_next(struct vtrace_reader *r, struct guest_event *ev)
         if (parse_event(r, &tok[first], &tok[first + 1], n - first - 1, ev) < 0)
             return -1;
         ev->cpu = (uint16_t)cpu;
+        if (ev->kind == GE_IFETCH)
+            ev->insns = (uint16_t)r->insns_per_ifetch;
         r->seen_event = true;
         return 1;
     }

@@ -49,6 +49,8 @@ struct engine_stats {
     uint64_t store_values;    /* st ... val= written to machine memory */
     uint64_t guest_faults;    /* faults handed to the guest OS model */
     uint64_t guest_ops;       /* TLB instructions the guest OS model issued */
+    uint64_t insns;           /* instructions the source counted (the events' insns), added
+                                 by the event loops (platform_event, the Vcpu), off the hit path */
     /* references whose outcome the trace shows (GE_F_TRACED: a Ski system-mode trace), compared
      * with what the VMM decided (docs/ski-traces.md, "Divergences") */
     uint64_t traced_refs;

@@ -157,9 +157,12 @@ void Vcpu::run()
     // guest_ref charges wait in a register and reach the account before anyone reads it (an
     // observer, the end of the run): one add per reference instead of two stores
     uint64_t unbilled_refs = 0;
+    uint64_t uncounted_insns = 0; // likewise the instructions the events carry (st->insns)
     const auto bill_refs = [&]() {
         cost_charge(clock_->acct, clock_->costs, COST_GUEST_REF, unbilled_refs);
         unbilled_refs = 0;
+        st->insns += uncounted_insns;
+        uncounted_insns = 0;
     };
     enum { BATCH = 64 };
     struct guest_event buf[BATCH];
@@ -177,6 +180,7 @@ void Vcpu::run()
         }
         struct guest_event *ev = &buf[i++];
         ev->cpu = static_cast<uint16_t>(cpu_);
+        uncounted_insns += ev->insns;
         struct ref_result res;
         if (guest_event_is_reference(static_cast<enum guest_event_kind>(ev->kind))) {
             ++unbilled_refs;

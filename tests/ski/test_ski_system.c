@@ -76,6 +76,12 @@ static void readme_figures(const struct trace *t, bool annot)
     CHECK(t->system);
     CHECK_EQ(t->st.by_type[0x80], annot ? 9228 : 8475);
     CHECK_EQ(t->st.instructions, annot ? 9228 : 8475);
+    /* "Capsule count equals Ski's traced -stats count": every CAPSULE is one instruction on the
+     * events (guest_event.insns), the attempts an interruption cut short included */
+    uint64_t insns = 0;
+    for (size_t i = 0; i < t->n; i++)
+        insns += t->ev[i].insns;
+    CHECK_EQ(insns, annot ? 9228 : 8475);
     CHECK_EQ(t->st.by_type[0x82], 398);
     CHECK_EQ(t->st.by_type[0x85], annot ? 9049 : 8325);
     CHECK_EQ(t->st.by_type[0x86], annot ? 3286 : 3035);
@@ -331,6 +337,17 @@ int main(int argc, char **argv)
         others_b += annot.ev[i].kind != GE_IFETCH;
     CHECK_EQ(ifetch, 9228 + 24);
     CHECK_EQ(others, others_b);
+    /* per instruction each CAPSULE's own IFETCH carries its instruction; the 24 fetch attempts
+     * (no CAPSULE) and every other event carry none */
+    size_t one = 0, bad = 0;
+    for (size_t i = 0; i < insn.n; i++) {
+        const struct guest_event *e = &insn.ev[i];
+        const bool capsule_fetch = e->kind == GE_IFETCH && !(e->flags & GE_F_TRACE_FAULT);
+        one += e->insns == 1 && capsule_fetch;
+        bad += e->insns != (capsule_fetch ? 1 : 0);
+    }
+    CHECK_EQ(one, 9228);
+    CHECK_EQ(bad, 0);
     free(insn.ev);
     free(plain.ev);
     free(annot.ev);

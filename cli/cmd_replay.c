@@ -1,4 +1,5 @@
-/* cmd_replay.c - `vhptsim replay FILE.vtr`: functional replay, counters, state dump. */
+/* cmd_replay.c - `vhptsim replay FILE`: functional replay of a vtrace or system-mode Ski trace,
+ * counters, state dump. */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,17 +11,24 @@
 #include "../model/platform/counters.h"
 #include "../model/platform/platform.h"
 #include "../model/platform/state_dump.h"
+#include "../trace/ski_reader.h"
 #include "../trace/vtrace.h"
 #include "cli_util.h"
 #include "commands.h"
 
 static void replay_usage(FILE *out)
 {
-    fputs("Usage: vhptsim replay [OPTIONS] FILE.vtr\n"
+    fputs("Usage: vhptsim replay [OPTIONS] FILE\n"
           "\n"
           "Replays a vtrace file (docs/vtrace.md; '-' reads standard input) event by event\n"
           "through the machine TLB, the hardware VHPT walker and the KVM/ia64 VMM paths, then\n"
           "prints one 'name value' line per counter (docs/stats.md). No time is charged.\n"
+          "A file not named '.vtr' is a Ski trace: a system-mode one (docs/ski-traces.md,\n"
+          "\"System mode\") is replayed driven by the guest's own TLB operations, its references\n"
+          "compared with the interruptions it shows (divergence.* counters).\n"
+          "\n"
+          "Input:\n"
+          "  --from ski|vtrace     the input format (default: '.vtr' or '-' = vtrace, else ski)\n"
           "\n"
           "Output:\n"
           "  --dump-state          print the final VMM and machine TLB state of every vCPU\n"
@@ -44,12 +52,13 @@ static void replay_usage(FILE *out)
           "\n"
           "  -h, --help            show this help\n"
           "\n"
-          "BYTES takes a K, M or G suffix. Exit status: 0 success, 1 I/O failure,\n"
-          "2 bad arguments or a bad trace (the message names FILE:LINE:COLUMN or the option).\n",
+          "BYTES takes a K, M, G, T, P or E suffix. Exit status: 0 success, 1 I/O failure,\n"
+          "2 bad arguments or a bad trace (the message names FILE:LINE:COLUMN, the byte offset\n"
+          "in a Ski trace, or the option).\n",
           out);
 }
 
-enum { OPT_DUMP = 256, OPT_COUNTERS, OPT_SET, OPT_ALIAS };
+enum { OPT_DUMP = 256, OPT_COUNTERS, OPT_SET, OPT_FROM, OPT_ALIAS };
 
 /* The short forms: each is one key of the schema, its value written as in a file. */
 static const struct {
@@ -68,6 +77,7 @@ static const struct {
 static const struct option replay_options[] = {
     {"dump-state", no_argument, NULL, OPT_DUMP},
     {"counters", no_argument, NULL, OPT_COUNTERS},
+    {"from", required_argument, NULL, OPT_FROM},
     {"config", required_argument, NULL, 'c'},
     {"set", required_argument, NULL, OPT_SET},
     {"vtlb-size", required_argument, NULL, OPT_ALIAS + 0},
@@ -96,7 +106,7 @@ struct replay_override {
 
 /* Options -> the model parameters, through the experiment schema. 1 after --help; -1 on a bad
  * option (printed). */
-static int parse_options(int argc, char **argv, struct platform_params *pp, bool *dump, bool *counters)
+static int parse_options(int argc, char **argv, struct platform_params *pp, bool *dump, bool *counters, int *ski)
 {
     static struct replay_override ov[CONFIG_DOC_MAX_OPTIONS];
     size_t n_ov = 0;
@@ -108,7 +118,7 @@ static int parse_options(int argc, char **argv, struct platform_params *pp, bool
         if (c >= OPT_ALIAS && c < OPT_ALIAS + (int)N_ALIASES) {
             if (n_ov == CONFIG_DOC_MAX_OPTIONS)
                 goto too_many;
-            ov[n_ov].option = replay_options[4 + (c - OPT_ALIAS)].name;
+            ov[n_ov].option = aliases[c - OPT_ALIAS].option;
             snprintf(ov[n_ov].key, sizeof ov[n_ov].key, "%s", aliases[c - OPT_ALIAS].key);
             ov[n_ov++].value = optarg;
             continue;
@@ -123,6 +133,13 @@ static int parse_options(int argc, char **argv, struct platform_params *pp, bool
         case OPT_COUNTERS:
             *counters = true;
             break;
+        case OPT_FROM:
+            if (strcmp(optarg, "ski") == 0 || strcmp(optarg, "vtrace") == 0) {
+                *ski = optarg[0] == 's';
+                break;
+            }
+            cli_error("replay: --from: unknown format '%s' (known: ski, vtrace)", optarg);
+            return -1;
         case 'c':
             config = optarg;
             break;
@@ -182,11 +199,36 @@ too_many:
     return -1;
 }
 
+/* The trace being replayed: a vtrace file or a Ski trace. */
+struct replay_source {
+    struct vtrace_reader *vt;
+    struct ski_reader *ski;
+};
+
+/* 1 event, 0 end, -1 error (printed); *status set on error. */
+static int source_next(struct replay_source *s, struct guest_event *ev, int *status)
+{
+    const int rc = s->vt ? vtrace_next(s->vt, ev) : ski_next(s->ski, ev);
+    if (rc < 0) {
+        fprintf(stderr, "%s\n", s->vt ? vtrace_reader_error(s->vt) : ski_reader_error(s->ski));
+        *status = s->ski && ski_reader_io_error(s->ski) ? EXIT_RUNTIME : EXIT_USAGE;
+    }
+    return rc;
+}
+
+static void source_close(struct replay_source *s)
+{
+    if (s->vt)
+        vtrace_close(s->vt);
+    ski_close(s->ski);
+}
+
 int cmd_replay(int argc, char **argv)
 {
     struct platform_params pp;
     bool dump = false, counters = false;
-    const int rc = parse_options(argc, argv, &pp, &dump, &counters);
+    int ski = -1; /* -1: from the name */
+    const int rc = parse_options(argc, argv, &pp, &dump, &counters, &ski);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
     if (optind != argc - 1) {
@@ -198,40 +240,62 @@ int cmd_replay(int argc, char **argv)
         cli_error("replay: %s", bad);
         return EXIT_USAGE;
     }
+    const char *path = argv[optind];
+    if (ski < 0) {
+        const size_t n = strlen(path);
+        ski = strcmp(path, "-") != 0 && !(n >= 4 && strcmp(path + n - 4, ".vtr") == 0);
+    }
 
     char err[512];
-    struct vtrace_reader *r = vtrace_open(argv[optind], err, sizeof err);
-    if (!r) {
+    struct replay_source src = {NULL, NULL};
+    if (ski)
+        src.ski = ski_open(path, SKI_IFETCH_BUNDLE, err, sizeof err);
+    else
+        src.vt = vtrace_open(path, err, sizeof err);
+    if (!src.vt && !src.ski) {
         cli_error("%s", err);
         return EXIT_USAGE;
     }
-    struct guest_event ev;
-    int got = vtrace_next(r, &ev); /* the vcpus directive precedes the first event */
-    pp.nr_vcpus = vtrace_vcpus(r);
-    struct platform p;
-    int status = EXIT_OK;
-    if (got < 0) {
-        fprintf(stderr, "%s\n", vtrace_reader_error(r));
-        vtrace_close(r);
+    if (src.ski && !ski_reader_system(src.ski)) {
+        cli_error("%s: a user-mode Ski trace carries no TLB operations: replay it through the guest OS model "
+                  "('vhptsim run', source: ski; docs/ski-traces.md)", path);
+        source_close(&src);
         return EXIT_USAGE;
+    }
+    int status = EXIT_OK;
+    struct guest_event ev;
+    int got = source_next(&src, &ev, &status); /* the vcpus directive precedes the first event */
+    pp.nr_vcpus = src.vt ? vtrace_vcpus(src.vt) : 1;
+    struct platform p;
+    if (got < 0) {
+        source_close(&src);
+        return status;
     }
     if (platform_init(&p, &pp, err, sizeof err) != 0) {
         cli_error("replay: %s", err);
-        vtrace_close(r);
+        source_close(&src);
         return EXIT_RUNTIME;
     }
+    /* the listing then has cpuN.instructions (a Ski trace counts its CAPSULEs; a vtrace with
+     * insns_per_ifetch N), and the trace.* / divergence.* counters for a system-mode Ski trace */
+    p.counts_insns = src.ski ? 1 : vtrace_insns_per_ifetch(src.vt) > 0;
+    p.traced = src.ski != NULL; /* user-mode Ski traces were refused above */
     while (got > 0) {
+        if (ev.cpu >= p.nr_vcpus) {
+            fprintf(stderr, "%s: offset %llu: error: processor %u: system-mode Ski traces of one processor only\n",
+                    path, (unsigned long long)ski_reader_offset(src.ski), (unsigned)ev.cpu);
+            status = EXIT_USAGE;
+            break;
+        }
         struct ref_result res;
         platform_event(&p, &ev, &res);
-        got = vtrace_next(r, &ev);
+        got = source_next(&src, &ev, &status);
     }
-    if (got < 0) {
-        fprintf(stderr, "%s\n", vtrace_reader_error(r));
-        vtrace_close(r);
+    source_close(&src);
+    if (status != EXIT_OK) {
         platform_free(&p);
-        return EXIT_USAGE;
+        return status;
     }
-    vtrace_close(r);
     platform_finish(&p);
 
     if (!dump || counters)

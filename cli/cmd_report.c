@@ -12,6 +12,7 @@
 #include "report_data.h"
 #include "report_figures.h"
 #include "report_index.h"
+#include "signal_cleanup.h"
 
 static void report_usage(FILE *out)
 {
@@ -31,8 +32,11 @@ static void report_usage(FILE *out)
           "  -q, --quiet       print nothing on success\n"
           "  -h, --help        show this help\n"
           "\n"
+          "report/ is written aside and renamed into place, and listed in DIR's marker as\n"
+          "vhptsim's (docs/results.md), so 'vhptsim run --force' can still replace a run's DIR.\n"
           "Needs gnuplot (scripts/setup installs gnuplot-nox). Exit status: 0 success, 1 I/O or\n"
-          "gnuplot failure, 2 DIR is neither a study nor a run.\n",
+          "gnuplot failure, or DIR is busy; 2 DIR is neither a study nor a complete run result;\n"
+          "129/130/143 interrupted (the report being written is removed).\n",
           out);
 }
 
@@ -64,30 +68,91 @@ static int write_page(struct result_dir *d, const char *name, const struct repor
     return rc;
 }
 
-int report_build(const char *dir, int quiet)
+/* Takes the lock of dir (a study or a run) unless the caller holds it: EXIT_OK, or the status. */
+static int lock_dir(struct result_lock *l, const char *dir, int study)
+{
+    const int rc = result_lock_take(l, dir, 0);
+    if (rc > 0 && study) {
+        cli_error("report: %s is being written by another vhptsim (a study running in it?); its report is drawn "
+                  "when it finishes",
+                  dir);
+        return EXIT_RUNTIME;
+    }
+    if (rc > 0) {
+        cli_error("report: %s is being written by another process; waiting for it to finish", dir);
+        if (result_lock_take(l, dir, 1) == 0)
+            return EXIT_OK;
+    }
+    if (rc != 0) {
+        cli_error("report: cannot lock %s: %s", dir, strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+/* What dir is: 1 a study, 0 a complete run; -1 neither (printed). */
+static int report_kind(const char *dir)
+{
+    struct result_info info;
+    if (result_dir_inspect(dir, NULL, 0, &info) != 0) {
+        cli_error("report: cannot read %s: %s", dir, info.why);
+        return -1;
+    }
+    if (info.kind == RESULT_STUDY || info.kind == RESULT_COMPLETE)
+        return info.kind == RESULT_STUDY;
+    cli_error("report: %s is neither a study nor a complete result of 'vhptsim run' (docs/results.md)%s%s", dir,
+              info.why[0] ? ": " : "", info.why);
+    return -1;
+}
+
+int report_build(const char *dir, int quiet, int locked)
 {
     static struct report_data r;
+    static struct result_dir out; /* large, and the signal handler's */
+    struct result_lock lock = {.fd = -1};
     char err[1024];
+    int study = report_kind(dir);
+    if (study < 0)
+        return EXIT_USAGE;
+    int status = locked ? EXIT_OK : lock_dir(&lock, dir, study);
+    if (status != EXIT_OK)
+        return status;
+    if (!locked && report_kind(dir) != study) { /* replaced while we waited */
+        result_lock_release(&lock);
+        return EXIT_USAGE;
+    }
     int not_a_result;
     if (report_data_load(&r, dir, &not_a_result, err, sizeof err) != 0) {
         cli_error("report: %s", err);
         report_data_free(&r);
+        result_lock_release(&lock);
         return not_a_result ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    int status = EXIT_RUNTIME;
+    status = EXIT_RUNTIME;
     struct report_figures figs = {0};
-    struct result_dir out;
     char out_dir[REPORT_PATH_MAX + 16];
     snprintf(out_dir, sizeof out_dir, "%s/report", r.dir);
-    if (r.is_study && write_summary(&r, err, sizeof err) != 0) {
+    if (r.is_study && (result_dir_add_part(r.dir, "summary.csv", RESULT_PART_FILE, err, sizeof err) != 0 ||
+                       write_summary(&r, err, sizeof err) != 0)) {
         cli_error("report: %s", err);
         goto done;
     }
-    if (result_dir_begin(&out, out_dir, err, sizeof err) != 0) {
+    /* report/ is a result inside DIR, listed in DIR's marker: DIR stays vhptsim's and a later
+     * 'run --force' still replaces it whole */
+    if (result_dir_add_part(r.dir, "report", RESULT_PART_RESULT, err, sizeof err) != 0) {
         cli_error("report: %s", err);
         goto done;
     }
-    if (report_draw_all(&r, out.tmp, &figs, err, sizeof err) != 0 ||
+    signal_cleanup_watch(&out);
+    const int begun = result_dir_begin(&out, out_dir, NULL, 0, RESULT_WAIT | RESULT_REPLACE_CHANGED | RESULT_REDO, err,
+                                       sizeof err);
+    if (begun != RESULT_OK) {
+        cli_error("report: %s", err);
+        status = begun == RESULT_REFUSED ? EXIT_USAGE : EXIT_RUNTIME;
+        goto done;
+    }
+    err[0] = '\0';
+    if (report_draw_all(&r, &out, &figs, err, sizeof err) != 0 ||
         write_page(&out, "index.html", &r, &figs, report_write_html) != 0 ||
         write_page(&out, "index.md", &r, &figs, report_write_md) != 0 || result_dir_commit(&out, err, sizeof err) != 0) {
         cli_error("report: %s", err[0] ? err : "cannot write the report");
@@ -98,6 +163,8 @@ int report_build(const char *dir, int quiet)
         printf("report: %s/index.html (%zu figures)\n", out_dir, figs.n);
     status = EXIT_OK;
 done:
+    signal_cleanup_forget(&out);
+    result_lock_release(&lock);
     report_figures_free(&figs);
     report_data_free(&r);
     return status;
@@ -130,5 +197,5 @@ int cmd_report(int argc, char **argv)
         cli_error("report: expected one directory (try 'vhptsim report --help')");
         return EXIT_USAGE;
     }
-    return report_build(argv[optind], quiet);
+    return report_build(argv[optind], quiet, 0);
 }

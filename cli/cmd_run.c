@@ -1,15 +1,16 @@
 /* cmd_run.c - `vhptsim run FILE.yaml`: one timed run, results written atomically. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../config/param_set.h"
 #include "../config/run_config.h"
 #include "../model/guest/guest_os.h"
 #include "../model/platform/platform.h"
 #include "../model/sc/sc_run.h"
+#include "../model/stats/provenance.h"
 #include "../model/stats/result_dir.h"
 #include "../model/stats/stat_set.h"
 #include "../model/stats/timeseries.h"
@@ -17,6 +18,8 @@
 #include "commands.h"
 #include "event_source.h"
 #include "progress.h"
+#include "run_report.h"
+#include "signal_cleanup.h"
 #include "study.h"
 
 static void run_usage(FILE *out)
@@ -30,29 +33,43 @@ static void run_usage(FILE *out)
           "  stats.yaml       every counter and derived rate, 'name: value' (docs/stats.md)\n"
           "  stats.csv        the same as 'name,value'\n"
           "  timeseries.csv   per-interval miss rates (run.interval references per row)\n"
-          "The directory appears complete or not at all (written aside, then renamed).\n"
+          "  run.yaml         provenance: version, commit, build, host, times, speed, and the\n"
+          "                   path, size and SHA-256 of every input file\n"
+          "The directory appears complete or not at all (written aside, then renamed). vhptsim\n"
+          "writes only into a new or empty directory or an earlier result of its own\n"
+          "(docs/results.md): a complete result of the same configuration is left as it is (exit 0),\n"
+          "one of another configuration is replaced only with --force, anything else never.\n"
+          "On success one line gives the measured (post-warm-up) references and cycles; a\n"
+          "setting that never took effect (e.g. guest.purge) is warned about on standard error.\n"
           "\n"
           "With a 'sweep:' section the file is a study (docs/studies.md): every point of the\n"
-          "sweep runs into DIR/<point>/, then DIR/summary.csv and DIR/report/ are written.\n"
-          "Rerunning a study reuses the points whose result is complete and whose resolved\n"
-          "configuration is unchanged.\n"
+          "sweep runs into DIR/<point>/ (DIR: -o, default results/<name>), then DIR/summary.csv\n"
+          "and DIR/report/ are written. Rerunning a study skips the points whose result is\n"
+          "complete and of an unchanged configuration, and replaces the others.\n"
           "\n"
           "Options:\n"
           "  -o, --output DIR  output directory (default results/<name>)\n"
           "  --set KEY=VALUE   set any key of the experiment by its dotted path, checked as\n"
           "                    if it were in the file (e.g. --set vmm.vtlb_size=1M\n"
           "                    --set guest.region_page_size.3=64K); may be repeated\n"
-          "  --force           redo points (or a run) whose result is already complete\n"
+          "  -f, --force       rerun, replacing an earlier result even of another\n"
+          "                    configuration (a study: every point)\n"
+          "  --replace         replace an earlier result of another configuration, but keep\n"
+          "                    a complete one of this configuration (what a study does for\n"
+          "                    each point)\n"
           "  -j, --jobs N      study: points run at once (default: the number of cores)\n"
           "  --backend NAME    study: 'local' (default) or 'slurm' (one job array, sbatch)\n"
           "  --slurm-arg ARG   study, slurm: an extra sbatch argument (e.g. --slurm-arg=-pbig)\n"
           "  --no-wait         study, slurm: return once submitted; 'vhptsim report DIR' later\n"
           "  --progress        show progress on stderr even when it is not a terminal\n"
-          "  -q, --quiet       print nothing on success (no progress either)\n"
+          "  -q, --quiet       no summary line and no progress (warnings are still printed)\n"
           "  -h, --help        show this help\n"
           "\n"
-          "Same file, same seed: the same numbers, byte for byte. Exit status: 0 success,\n"
-          "1 runtime failure (I/O, memory), 2 bad configuration or trace (FILE:LINE:COLUMN).\n",
+          "Same file, same seed: the same stats.yaml, stats.csv and timeseries.csv, byte for\n"
+          "byte, on any host (run.yaml is where times and hosts go). Exit status: 0 success,\n"
+          "1 runtime failure (I/O, memory; a study: a point failed), 2 bad input: configuration\n"
+          "(FILE:LINE:COLUMN, or the --set option), trace or output directory;\n"
+          "129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM (nothing is left behind).\n",
           out);
 }
 
@@ -138,40 +155,86 @@ static uint64_t observe(void *ctx, unsigned cpu, uint64_t refs)
     return rs->stats_due[cpu] && rs->stats_due[cpu] < next ? rs->stats_due[cpu] : next;
 }
 
-static int write_stats(struct run_state *rs, struct result_dir *dir, const struct sc_run_params *rp)
+/* stats.yaml and stats.csv from the measured statistics *s (stat_set_of_run). 0 or -1. */
+static int write_stats(const struct stat_set *s, struct result_dir *dir)
 {
-    struct stat_set s = {0};
-    int rc = stat_set_collect(&s, rs->p);
-    for (unsigned i = 0; i < rs->p->nr_vcpus && rc == 0; i++) {
-        if (!rs->have_base[i])
-            continue;
-        char prefix[16];
-        snprintf(prefix, sizeof prefix, "cpu%u.", i);
-        stat_set_subtract(&s, &rs->base[i], prefix);
-    }
-    /* simulated time = cycles x clock period (after the warm-up reset) */
-    for (unsigned i = 0; i < rs->p->nr_vcpus && rc == 0; i++) {
-        char name[48];
-        snprintf(name, sizeof name, "cpu%u.cycles.total", i);
-        const struct stat_entry *cyc = stat_set_find(&s, name);
-        snprintf(name, sizeof name, "cpu%u.time_ps", i);
-        rc = stat_set_add(&s, name, (cyc ? cyc->count : 0) * rp->clock_period_ps);
-    }
-    if (rc == 0)
-        rc = stat_set_derive(&s);
-    FILE *yaml = rc == 0 ? result_dir_open(dir, "stats.yaml") : NULL;
+    int rc = 0;
+    FILE *yaml = result_dir_open(dir, "stats.yaml");
     FILE *csv = yaml ? result_dir_open(dir, "stats.csv") : NULL;
-    if (!yaml || !csv || stat_set_write_yaml(&s, yaml) != 0 || stat_set_write_csv(&s, csv) != 0)
+    if (!yaml || !csv || stat_set_write_yaml(s, yaml) != 0 || stat_set_write_csv(s, csv) != 0)
         rc = -1;
     if (yaml && fclose(yaml) != 0)
         rc = -1;
     if (csv && fclose(csv) != 0)
         rc = -1;
-    stat_set_free(&s);
     return rc;
 }
 
-enum { OPT_SET = 256, OPT_FORCE, OPT_BACKEND, OPT_SLURM_ARG, OPT_NO_WAIT, OPT_PROGRESS };
+/* run.yaml (model/stats/provenance.h). 0 or -1. */
+static int write_provenance(const struct provenance *pv, struct result_dir *dir)
+{
+    FILE *f = result_dir_open(dir, "run.yaml");
+    int rc = !f || provenance_write_run_yaml(pv, f) != 0 ? -1 : 0;
+    if (f && fclose(f) != 0)
+        rc = -1;
+    return rc;
+}
+
+/* Every figure derived from cycles must fit in 64 bits: the cycle totals, the simulated time in
+ * ps (and the SystemC time, which runs up to a quantum ahead), the sums the summary prints.
+ * 0, or -1 with what overflowed in err: no wrapped number is ever written. */
+static int check_time(const struct platform *p, const struct sc_run_params *rp, char *err, size_t errlen)
+{
+    uint64_t sum = 0, ps;
+    for (unsigned i = 0; i < p->nr_vcpus; i++) {
+        const struct cost_account *a = &p->cpu[i].cycles;
+        if (a->overflow || __builtin_add_overflow(a->total, rp->quantum_cycles, &ps) ||
+            __builtin_mul_overflow(ps, rp->clock_period_ps, &ps) || __builtin_add_overflow(sum, a->total, &sum)) {
+            char cycles[32] = "over 2^64";
+            if (!a->overflow)
+                snprintf(cycles, sizeof cycles, "%llu", (unsigned long long)a->total);
+            snprintf(err, errlen,
+                     "the simulated time of vCPU %u does not fit in 64 bits (%s cycles of %llu ps; at most 2^64 ps, "
+                     "213 days, in all): raise machine.clock_mhz, lower the costs or shorten run.length",
+                     i, cycles, (unsigned long long)rp->clock_period_ps);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Locks and checks the output directory (model/stats/result_dir.h): EXIT_OK to run, or the
+ * status to end with (EXIT_OK too when the result is already there: *done). */
+static int open_output(struct result_dir *dir, const char *path, const struct run_config *c, unsigned flags, int quiet,
+                       int *done)
+{
+    size_t len;
+    char err[1024];
+    /* config.yaml: headed by the version and commit, a comment the comparison ignores */
+    char *text = run_config_text(c, provenance_config_header(), &len);
+    if (!text) {
+        cli_error("run: cannot render the resolved configuration");
+        return EXIT_RUNTIME;
+    }
+    int rc = result_dir_begin(dir, path, text, len, flags, err, sizeof err);
+    if (rc == RESULT_BUSY) {
+        cli_error("run: %s; waiting for it to finish", err);
+        rc = result_dir_begin(dir, path, text, len, flags | RESULT_WAIT, err, sizeof err);
+    }
+    free(text);
+    *done = rc == RESULT_UP_TO_DATE;
+    if (rc == RESULT_OK)
+        return EXIT_OK;
+    if (rc == RESULT_UP_TO_DATE) {
+        if (!quiet)
+            printf("%s (not rerun; --force reruns it)\n", err);
+        return EXIT_OK;
+    }
+    cli_error("run: %s", err);
+    return rc == RESULT_REFUSED ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+enum { OPT_SET = 256, OPT_REPLACE, OPT_BACKEND, OPT_SLURM_ARG, OPT_NO_WAIT, OPT_PROGRESS };
 
 /* The experiment document: the file, then every --set in order. NULL after printing why. */
 static struct config_doc *load_experiment(const char *path, char **sets, size_t n_sets)
@@ -195,9 +258,10 @@ int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},
+        {"force", no_argument, NULL, 'f'},
+        {"replace", no_argument, NULL, OPT_REPLACE},
         {"quiet", no_argument, NULL, 'q'},
         {"set", required_argument, NULL, OPT_SET},
-        {"force", no_argument, NULL, OPT_FORCE},
         {"jobs", required_argument, NULL, 'j'},
         {"backend", required_argument, NULL, OPT_BACKEND},
         {"slurm-arg", required_argument, NULL, OPT_SLURM_ARG},
@@ -209,14 +273,20 @@ int cmd_run(int argc, char **argv)
     static char *sets[CONFIG_DOC_MAX_OPTIONS];
     size_t n_sets = 0;
     struct study_options so = {.progress = PROGRESS_AUTO};
-    int ch;
+    int replace = 0, ch;
     uint64_t v;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "o:qj:h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "o:fqj:h", opts, NULL)) != -1) {
         switch (ch) {
         case 'o':
             so.out_dir = optarg;
+            break;
+        case 'f':
+            so.force = 1;
+            break;
+        case OPT_REPLACE:
+            replace = 1;
             break;
         case 'q':
             so.quiet = 1;
@@ -227,9 +297,6 @@ int cmd_run(int argc, char **argv)
                 return EXIT_USAGE;
             }
             sets[n_sets++] = optarg;
-            break;
-        case OPT_FORCE:
-            so.force = 1;
             break;
         case 'j':
             if (cli_parse_u64(optarg, &v) != 0 || v < 1 || v > 4096) {
@@ -270,10 +337,10 @@ int cmd_run(int argc, char **argv)
         cli_error("run: expected one experiment file (try 'vhptsim run --help')");
         return EXIT_USAGE;
     }
-    const char *out_dir = so.out_dir;
+    const char *config_path = argv[optind], *out_dir = so.out_dir;
     const int quiet = so.quiet;
     char err[1024];
-    struct config_doc *doc = load_experiment(argv[optind], sets, n_sets);
+    struct config_doc *doc = load_experiment(config_path, sets, n_sets);
     if (!doc)
         return EXIT_USAGE;
     if (study_wanted(doc)) {
@@ -281,9 +348,10 @@ int cmd_run(int argc, char **argv)
         config_doc_free(doc);
         return rc;
     }
-    if ((so.backend != STUDY_LOCAL || so.no_wait || so.n_slurm_args) && !quiet)
-        fprintf(stderr, "vhptsim: run: --backend, --slurm-arg and --no-wait apply to studies (a 'sweep:'); "
-                        "running the one experiment here\n");
+    if (so.backend != STUDY_LOCAL || so.no_wait || so.n_slurm_args || so.jobs)
+        fprintf(stderr, "vhptsim: warning: run: -j, --backend, --slurm-arg and --no-wait apply to studies (a "
+                        "'sweep:'); %s has none, so it runs here as one experiment\n",
+                config_path);
     static struct run_config c; /* large: keep it off the stack */
     run_config_default(&c);
     const int bad_config = run_config_from_doc(&c, doc, err, sizeof err) != 0;
@@ -294,16 +362,26 @@ int cmd_run(int argc, char **argv)
     }
     static struct platform p;
     static struct run_state rs;
-    struct result_dir dir;
+    static struct provenance prov;
+    static struct result_dir dir; /* large, and the signal handler's */
+    struct stat_set stats = {0};
     struct guest_os *os = NULL;
     FILE *ts_file = NULL;
-    int status = EXIT_OK, have_platform = 0, have_dir = 0;
-    struct timespec t0 = {0, 0}, t1 = {0, 0};
+    int status = EXIT_OK, have_platform = 0, done = 0;
+    struct event_source *src = NULL;
 
-    struct event_source *src = event_source_open(&c, err, sizeof err);
+    char default_dir[RUN_NAME_MAX + 16];
+    snprintf(default_dir, sizeof default_dir, "results/%s", c.name);
+    signal_cleanup_watch(&dir);
+    const unsigned flags = so.force ? RESULT_REPLACE_CHANGED | RESULT_REDO : replace ? RESULT_REPLACE_CHANGED : 0;
+    status = open_output(&dir, out_dir ? out_dir : default_dir, &c, flags, quiet, &done);
+    if (status != EXIT_OK || done)
+        goto out;
+    src = event_source_open(&c, err, sizeof err);
     if (!src) {
         cli_error("run: %s", err);
-        return EXIT_USAGE;
+        status = EXIT_USAGE;
+        goto out;
     }
     if (platform_init(&p, &c.platform, err, sizeof err) != 0) {
         cli_error("run: %s", err);
@@ -311,19 +389,13 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     have_platform = 1;
+    p.counts_insns = event_source_counts_insns(src);
+    p.traced = event_source_traced(src);
     if (c.guest_enabled && !(os = guest_os_create(&c.guest, &p.mem, &p.vm.p2m))) {
         cli_error("run: cannot create the guest OS model");
         status = EXIT_RUNTIME;
         goto out;
     }
-    char default_dir[RUN_NAME_MAX + 16];
-    snprintf(default_dir, sizeof default_dir, "results/%s", c.name);
-    if (result_dir_begin(&dir, out_dir ? out_dir : default_dir, err, sizeof err) != 0) {
-        cli_error("run: %s", err);
-        status = EXIT_RUNTIME;
-        goto out;
-    }
-    have_dir = 1;
 
     rs.p = &p;
     rs.c = &c;
@@ -354,7 +426,13 @@ int cmd_run(int argc, char **argv)
         .first_observe = rs.progress.enabled && (!first_stats || first_stats > PROGRESS_STEP) ? PROGRESS_STEP : first_stats,
         .observer_ctx = &rs,
     };
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    provenance_start(&prov);
+    if (provenance_add_input(&prov, "experiment", config_path, err, sizeof err) != 0 ||
+        (c.source != SOURCE_GENERATOR && provenance_add_input(&prov, "trace", c.trace_path, err, sizeof err) != 0)) {
+        cli_error("run: %s", err);
+        status = EXIT_RUNTIME;
+        goto out;
+    }
     const int sc_failed = sc_run(&p, &rp, err, sizeof err) != 0;
     progress_clear(&rs.progress);
     if (sc_failed) {
@@ -363,17 +441,23 @@ int cmd_run(int argc, char **argv)
         status = why[0] ? EXIT_USAGE : EXIT_RUNTIME;
         goto out;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    uint64_t simulated = 0; /* references, warm-up included */
+    for (unsigned i = 0; i < p.nr_vcpus; i++)
+        simulated += p.cpu[i].stats.refs;
+    provenance_stop(&prov, simulated);
     platform_finish(&p);
 
-    FILE *cfg = result_dir_open(&dir, "config.yaml");
-    int write_failed = !cfg || run_config_write(&c, cfg) != 0;
-    if (cfg && fclose(cfg) != 0)
-        write_failed = 1;
+    if (check_time(&p, &rp, err, sizeof err) != 0) {
+        cli_error("run: %s", err);
+        status = EXIT_USAGE;
+        goto out;
+    }
+    int write_failed = 0;
     if (ts_file && fclose(ts_file) != 0)
         write_failed = 1;
     ts_file = NULL;
-    if (write_failed || write_stats(&rs, &dir, &rp) != 0 || rs.alloc_failed) {
+    if (write_failed || rs.alloc_failed || stat_set_of_run(&stats, &p, rs.base, rs.have_base, rp.clock_period_ps) != 0 ||
+        write_stats(&stats, &dir) != 0 || write_provenance(&prov, &dir) != 0) {
         cli_error("run: cannot write the results");
         status = EXIT_RUNTIME;
         goto out;
@@ -383,25 +467,22 @@ int cmd_run(int argc, char **argv)
         status = EXIT_RUNTIME;
         goto out;
     }
-    have_dir = 0; /* committed: nothing to remove */
-    if (!quiet) {
-        uint64_t refs = 0, cycles = 0;
-        for (unsigned i = 0; i < p.nr_vcpus; i++) {
-            refs += p.cpu[i].stats.refs;
-            cycles += p.cpu[i].cycles.total;
-        }
-        const double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        printf("%s: %llu references, %llu cycles on %u vCPU(s); %.2f M references/s simulated\n", dir.final,
-               (unsigned long long)refs, (unsigned long long)cycles, p.nr_vcpus, secs > 0 ? (double)refs / secs / 1e6 : 0.0);
-    }
+    if (!quiet)
+        run_report_summary(stdout, dir.final, &c, &stats);
+    run_report_warnings(stderr, &c, &stats);
 
 out:
+    if (status == EXIT_OK && fflush(stdout) != 0) { /* the summary is output too (> /dev/full) */
+        cli_error("run: cannot write to standard output: %s", strerror(errno));
+        status = EXIT_RUNTIME;
+    }
     if (ts_file)
         fclose(ts_file);
-    if (have_dir)
-        result_dir_abort(&dir);
+    result_dir_abort(&dir); /* nothing to do once committed */
+    signal_cleanup_forget(&dir);
     for (unsigned i = 0; i < 64; i++)
         stat_set_free(&rs.base[i]);
+    stat_set_free(&stats);
     if (os)
         guest_os_destroy(os);
     if (have_platform)

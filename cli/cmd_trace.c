@@ -9,15 +9,15 @@
 #include <unistd.h>
 
 #include "../trace/page_set.h"
+#include "../model/ia64/ia64_vector.h"
 #include "../trace/ski_reader.h"
+#include "../trace/ski_system.h"
 #include "../trace/ski_writer.h"
 #include "../trace/vtrace.h"
+#include "build_info.h"
 #include "cli_util.h"
 #include "commands.h"
 
-#ifndef VHPTSIM_VERSION
-#define VHPTSIM_VERSION "0.1.0"
-#endif
 
 /* ---- help ------------------------------------------------------------------------------------ */
 
@@ -53,6 +53,9 @@ static void info_usage(FILE *out)
           "by kind and size; for both formats the events by kind, the distinct 4 KiB, 16 KiB\n"
           "and 64 KiB pages touched (data and instruction separately, in total and per\n"
           "region), the regions seen and the first and last instruction (bundle) address.\n"
+          "A system-mode Ski trace (mode system) adds its interruptions by vector, access and\n"
+          "region, the privileged instructions by kind, the AR-value records, and the guest's\n"
+          "TLB operations with what became of their operands (docs/ski-traces.md).\n"
           "Memory grows with the number of distinct pages only.\n"
           "\n"
           "Options:\n"
@@ -291,6 +294,68 @@ static void print_ski_records(FILE *out, const struct ski_reader *r)
     }
 }
 
+/* The system-mode figures (docs/ski-traces.md, "System mode"). */
+static void print_ski_system(FILE *out, const struct ski_sys_stats *s)
+{
+    fprintf(out, "system.bundles %" PRIu64 "\n", s->bundles);
+    fprintf(out, "system.bundles.no_ioffset %" PRIu64 "\n", s->bundles_no_ioffset);
+    fprintf(out, "system.ioffset_mismatch %" PRIu64 "\n", s->ioffset_mismatch);
+    fprintf(out, "system.capsules.undecoded %" PRIu64 "\n", s->undecoded);
+    fprintf(out, "system.capsules.interrupted %" PRIu64 "\n", s->interrupted);
+    fprintf(out, "interruptions %" PRIu64 "\n", s->interruptions);
+    for (unsigned v = 0; v <= IA64_IVT_ENTRIES; v++) {
+        uint64_t n = 0;
+        for (unsigned k = 0; k < SKI_INTR_KINDS; k++)
+            for (unsigned g = 0; g < 9; g++)
+                n += s->intr[v][k][g];
+        if (!n)
+            continue;
+        const char *name = v < IA64_IVT_ENTRIES ? ia64_vector_name(v) : "unknown_vector";
+        fprintf(out, "interruptions.%s %" PRIu64 "\n", name, n);
+        for (unsigned k = 0; k < SKI_INTR_KINDS; k++)
+            for (unsigned g = 0; g < 9; g++)
+                if (s->intr[v][k][g]) {
+                    if (g < 8)
+                        fprintf(out, "interruptions.%s.%s.region%u %" PRIu64 "\n", name, ski_intr_kind_name(k), g,
+                                s->intr[v][k][g]);
+                    else
+                        fprintf(out, "interruptions.%s.%s.no_address %" PRIu64 "\n", name, ski_intr_kind_name(k),
+                                s->intr[v][k][g]);
+                }
+    }
+    fprintf(out, "interruptions.psr_mismatch %" PRIu64 "\n", s->psr_mismatch);
+    fprintf(out, "interruptions.iva_mismatch %" PRIu64 "\n", s->iva_mismatch);
+    for (unsigned k = 0; k < SKI_PRIV_COUNT; k++)
+        fprintf(out, "privileged.%s %" PRIu64 "\n", ski_priv_name((enum ski_priv)k), s->priv[k]);
+    fprintf(out, "ar_values %" PRIu64 "\n", s->ar_values);
+    fprintf(out, "ar_values.kernel %" PRIu64 "\n", s->ar_values_kernel);
+    fprintf(out, "ar_values.unattributed %" PRIu64 "\n", s->ar_values_unattributed);
+    uint64_t ops = 0, complete = 0, annotated = 0;
+    for (unsigned k = 0; k < SKI_OP_TLB_COUNT; k++) {
+        ops += s->ops[k];
+        complete += s->ops_complete[k];
+        annotated += s->ops_annotated[k];
+    }
+    fprintf(out, "tlb_ops %" PRIu64 "\n", ops);
+    fprintf(out, "tlb_ops.complete %" PRIu64 "\n", complete);
+    fprintf(out, "tlb_ops.annotated %" PRIu64 "\n", annotated);
+    for (unsigned k = 0; k < SKI_OP_COUNT; k++) {
+        const char *name = ski_op_name((enum ski_op)k);
+        const char *group = k < SKI_OP_TLB_COUNT ? "tlb_ops" : "psr_ops";
+        if (k == SKI_OP_PSR)
+            fprintf(out, "psr_ops %" PRIu64 "\npsr_ops.complete %" PRIu64 "\n", s->ops[k], s->ops_complete[k]);
+        else if (s->ops[k])
+            fprintf(out, "%s.%s %" PRIu64 "\n%s.%s.complete %" PRIu64 "\n%s.%s.annotated %" PRIu64 "\n", group,
+                    name, s->ops[k], group, name, s->ops_complete[k], group, name, s->ops_annotated[k]);
+        for (unsigned o = 0; o < SKI_OPND_COUNT; o++)
+            if (s->ops_missing[k][o])
+                fprintf(out, "%s.missing.%s.%s %" PRIu64 "\n", group, k == SKI_OP_PSR ? "psr" : name,
+                        ski_operand_name(o), s->ops_missing[k][o]);
+    }
+    fprintf(out, "operands.annotated %s\n", ops && annotated == ops ? "yes" : annotated ? "partly" : "no");
+    fprintf(out, "operands.mismatch %" PRIu64 "\n", s->operand_mismatch);
+}
+
 /* Data references by event kind and size, for vtrace input (Ski input prints the Ski kinds). */
 static void print_event_refs(FILE *out, const uint64_t count[GE_KIND_COUNT], const uint64_t size[GE_KIND_COUNT][17])
 {
@@ -357,7 +422,7 @@ static int trace_info(int argc, char **argv)
 
     uint64_t count[GE_KIND_COUNT] = {0}, size[GE_KIND_COUNT][17];
     memset(size, 0, sizeof size);
-    uint64_t marks[3] = {0}, first_insn = 0, last_insn = 0, events = 0;
+    uint64_t marks[4] = {0}, first_insn = 0, last_insn = 0, events = 0;
     bool have_insn = false;
     struct footprint data, insn;
     footprint_init(&data);
@@ -369,7 +434,7 @@ static int trace_info(int argc, char **argv)
         const enum guest_event_kind k = (enum guest_event_kind)ev.kind;
         if (k < GE_KIND_COUNT)
             count[k]++;
-        if (k == GE_MARK && ev.op0 < 3)
+        if (k == GE_MARK && ev.op0 < 4)
             marks[ev.op0]++;
         if (!guest_event_is_reference(k))
             continue;
@@ -396,13 +461,18 @@ static int trace_info(int argc, char **argv)
     printf("format %s\n", src.ski ? "ski" : "vtrace");
     if (src.ski) {
         print_ski_header(stdout, src.ski);
+        printf("mode %s\n", ski_reader_system(src.ski) ? "system" : "user");
         print_ski_records(stdout, src.ski);
+        if (ski_reader_system(src.ski))
+            print_ski_system(stdout, ski_reader_system_stats(src.ski));
     } else {
         printf("vcpus %u\n", vtrace_vcpus(src.vt));
         print_event_refs(stdout, count, size);
     }
     printf("marks.interruption %" PRIu64 "\n", marks[GE_MARK_INTERRUPTION]);
     printf("marks.discontinuity %" PRIu64 "\n", marks[GE_MARK_DISCONTINUITY]);
+    if (marks[GE_MARK_UNRECOVERED])
+        printf("marks.unrecovered %" PRIu64 "\n", marks[GE_MARK_UNRECOVERED]);
     printf("events %" PRIu64 "\n", events);
     for (unsigned k = 0; k < GE_KIND_COUNT; k++)
         if (count[k])
@@ -617,7 +687,14 @@ static int trace_convert(int argc, char **argv)
     }
     if (to == FMT_VTRACE) {
         fprintf(sink.f, "# converted from %s by vhptsim trace convert\n", in);
-        if (src.vt && vtrace_write_header(sink.f, vtrace_vcpus(src.vt)) != 0) {
+        /* the instruction count survives where vtrace can say it: a vtrace's own directive; a
+         * user-mode Ski trace read one IFETCH per instruction (per bundle, the count is not per
+         * IFETCH; a system-mode trace also fetches without an instruction: the fetch attempts
+         * an interruption cut short) */
+        const unsigned insns = src.vt ? vtrace_insns_per_ifetch(src.vt)
+                                      : src.ski && o.ifetch == SKI_IFETCH_INSN && !ski_reader_system(src.ski);
+        if ((src.vt && vtrace_write_header(sink.f, vtrace_vcpus(src.vt)) != 0) ||
+            vtrace_write_insns_per_ifetch(sink.f, insns) != 0) {
             cli_error("trace convert: cannot write '%s': %s", outp, strerror(errno ? errno : EIO));
             status = EXIT_RUNTIME;
         }

@@ -20,9 +20,11 @@ struct event_source {
     struct vtrace_reader *vt;
     struct ski_reader *ski;
     unsigned nr_vcpus;
+    unsigned insns_per_ifetch; /* a generator's workload.insns_per_ifetch */
+    char path[RUN_PATH_MAX]; /* of a trace, for messages */
     struct queue q[VTRACE_MAX_VCPUS];
     int ended;
-    char err[512];
+    char err[RUN_PATH_MAX + 256];
 };
 
 static int queue_push(struct queue *q, const struct guest_event *ev)
@@ -68,9 +70,9 @@ static int pull(struct event_source *s, struct guest_event *ev)
         if (rc < 0)
             snprintf(s->err, sizeof s->err, "%s", vtrace_reader_error(s->vt));
     }
-    if (rc == 1 && ev->cpu >= s->nr_vcpus) {
-        snprintf(s->err, sizeof s->err, "the trace addresses vCPU %u but the experiment has vcpus: %u",
-                 (unsigned)ev->cpu, s->nr_vcpus);
+    if (rc == 1 && ev->cpu >= s->nr_vcpus) { /* a Ski CAPSULE's processor (vtrace checks its own) */
+        snprintf(s->err, sizeof s->err, "%s: offset %llu: error: processor %u, but the experiment has vcpus: %u", s->path,
+                 (unsigned long long)(s->ski ? ski_reader_offset(s->ski) : 0), (unsigned)ev->cpu, s->nr_vcpus);
         return -1;
     }
     if (rc == 0)
@@ -87,6 +89,8 @@ struct event_source *event_source_open(const struct run_config *c, char *err, si
     }
     s->kind = c->source;
     s->nr_vcpus = c->vcpus;
+    s->insns_per_ifetch = c->workload.insns_per_ifetch;
+    snprintf(s->path, sizeof s->path, "%s", c->trace_path);
     if (c->source == SOURCE_GENERATOR) {
         s->wl = workload_create(&c->workload, err, errlen);
         if (!s->wl) {
@@ -111,8 +115,9 @@ struct event_source *event_source_open(const struct run_config *c, char *err, si
             return NULL;
         }
         if (vtrace_vcpus(s->vt) != c->vcpus) {
-            snprintf(err, errlen, "%s declares %u vCPU(s) but the experiment has vcpus: %u", path,
-                     vtrace_vcpus(s->vt), c->vcpus);
+            const unsigned long line = vtrace_vcpus_line(s->vt);
+            snprintf(err, errlen, "%s:%lu: error: the trace has %u vCPU(s)%s but the experiment has vcpus: %u", path,
+                     line ? line : 1, vtrace_vcpus(s->vt), line ? "" : " (no 'vcpus N' line)", c->vcpus);
             event_source_close(s);
             return NULL;
         }
@@ -122,6 +127,18 @@ struct event_source *event_source_open(const struct run_config *c, char *err, si
     s->ski = ski_open(c->trace_path, c->ski_per_instruction ? SKI_IFETCH_INSN : SKI_IFETCH_BUNDLE, err, errlen);
     if (!s->ski) {
         free(s);
+        return NULL;
+    }
+    /* user mode: references only, the guest OS model supplies the TLB management; system mode:
+     * the guest's own TLB operations drive the VMM (docs/ski-traces.md) */
+    const int system = ski_reader_system(s->ski);
+    if (system == c->guest_enabled) {
+        snprintf(err, errlen,
+                 system ? "%s: a system-mode Ski trace carries the guest's own TLB management: guest.enabled must "
+                          "be false"
+                        : "%s: a user-mode Ski trace carries no TLB operations: guest.enabled must be true",
+                 c->trace_path);
+        event_source_close(s);
         return NULL;
     }
     return s;
@@ -146,6 +163,17 @@ unsigned event_source_vcpus(const struct event_source *s)
 {
     return s->vt ? vtrace_vcpus(s->vt) : s->nr_vcpus;
 }
+
+int event_source_counts_insns(const struct event_source *s)
+{
+    if (s->kind == SOURCE_SKI)
+        return 1;
+    if (s->kind == SOURCE_VTRACE)
+        return vtrace_insns_per_ifetch(s->vt) > 0;
+    return s->insns_per_ifetch > 0;
+}
+
+int event_source_traced(const struct event_source *s) { return s->ski && ski_reader_system(s->ski); }
 
 int event_source_next(struct event_source *s, unsigned cpu, struct guest_event *ev)
 {

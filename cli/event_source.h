@@ -24,6 +24,14 @@ void event_source_close(struct event_source *s);
 /* vCPUs the stream addresses (a trace's own count). */
 unsigned event_source_vcpus(const struct event_source *s);
 
+/* 1 when the stream counts instructions in its events (guest_event.insns): a Ski trace, a vtrace
+ * with an insns_per_ifetch directive, a workload with insns_per_ifetch > 0; else 0. */
+int event_source_counts_insns(const struct event_source *s);
+
+/* 1 when the stream's references carry the outcome the trace shows (GE_F_TRACED: a system-mode
+ * Ski trace), so a run reports the trace.* and divergence.* counters; else 0. */
+int event_source_traced(const struct event_source *s);
+
 /* The next event of vCPU cpu: 1 = *ev, 0 = end, -1 = error (event_source_error). */
 int event_source_next(struct event_source *s, unsigned cpu, struct guest_event *ev);
 const char *event_source_error(const struct event_source *s);

@@ -8,7 +8,8 @@
 #ifndef VHPTSIM_REPORT_H
 #define VHPTSIM_REPORT_H
 
-/* Returns the exit status: 0, 1 (I/O, gnuplot failed), 2 (DIR is neither a study nor a run). */
-int report_build(const char *dir, int quiet);
+/* Returns the exit status: 0, 1 (I/O, gnuplot failed, DIR busy), 2 (DIR is neither a study nor
+ * a complete run). locked: the caller holds DIR's lock (a study drawing its own report). */
+int report_build(const char *dir, int quiet, int locked);
 
 #endif

@@ -8,7 +8,8 @@
 #include <unistd.h>
 
 #include "../config/param_set.h"
-#include "point_status.h"
+#include "../model/stats/result_dir.h"
+#include "../model/util/input_file.h"
 
 static uint64_t name_hash(const char *s)
 {
@@ -58,11 +59,9 @@ static int load_stats(struct report_data *r, struct report_point *p, char *err, 
 {
     char path[sizeof p->dir + 16];
     snprintf(path, sizeof path, "%s/stats.csv", p->dir);
-    char *text = point_read_file(path, NULL);
-    if (!text) {
-        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+    char *text = input_file_read(path, REPORT_FILE_MAX, NULL, err, errlen);
+    if (!text)
         return -1;
-    }
     char *line = strchr(text, '\n'); /* skip the header */
     while (line && *++line) {
         char *end = strchr(line, '\n');
@@ -95,7 +94,13 @@ static int load_stats(struct report_data *r, struct report_point *p, char *err, 
     return ok ? 0 : -1;
 }
 
-/* The study's points: names from the sweep, status from point_status against inputs/. */
+int report_point_current(const char *dir, const char *config, size_t config_len)
+{
+    struct result_info info;
+    return result_dir_inspect(dir, config, config_len, &info) == 0 && info.kind == RESULT_COMPLETE && info.same_config;
+}
+
+/* The study's points: names from the sweep, status by docs/results.md's rule against inputs/. */
 static int load_study(struct report_data *r, char *err, size_t errlen)
 {
     char path[REPORT_PATH_MAX + 32];
@@ -126,8 +131,9 @@ static int load_study(struct report_data *r, char *err, size_t errlen)
         char input[sizeof p->dir + 32];
         snprintf(input, sizeof input, "%s/inputs/%s.yaml", r->dir, p->name);
         size_t len;
-        char *config = point_read_file(input, &len);
-        p->ok = config && point_status(p->dir, config, len) == POINT_CURRENT;
+        char why[256];
+        char *config = input_file_read(input, RESULT_CONFIG_MAX, &len, why, sizeof why);
+        p->ok = config && report_point_current(p->dir, config, len);
         free(config);
         if (p->ok && load_stats(r, p, err, errlen) != 0)
             goto out;

@@ -15,6 +15,7 @@
 #include "../model/util/u64_map.h"
 
 #define REPORT_PATH_MAX 1024
+#define REPORT_FILE_MAX (256u << 20) /* the largest stats.csv or timeseries.csv read */
 
 struct report_point {
     char name[SWEEP_NAME_MAX + 1]; /* the point's name; a single run: its directory's name */
@@ -50,6 +51,10 @@ int report_number(const struct report_data *r, const struct report_point *p, con
  * the mean of cpuN.<name> over the point's vCPUs (*per_cpu_mean set). 0 or -1. */
 int report_stat(const struct report_data *r, const struct report_point *p, const char *stat, double *out,
                 int *per_cpu_mean);
+
+/* Whether dir holds a complete result of the configuration config (config.yaml's bytes), by
+ * docs/results.md's rule: the one test of a study's resume, its summary and its report. */
+int report_point_current(const char *dir, const char *config, size_t config_len);
 
 /* summary.csv: point, the swept keys, status, every statistic (RFC 4180 quoting). */
 int report_write_summary(const struct report_data *r, FILE *out);

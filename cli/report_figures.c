@@ -1,14 +1,16 @@
 /* report_figures.c - see report_figures.h. */
 #include "report_figures.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../config/run_config.h"
 #include "../model/util/num_parse.h"
-#include "point_status.h"
+#include "../model/util/input_file.h"
 #include "report_gnuplot.h"
 
 #define VARS_MAX 4096
@@ -51,11 +53,20 @@ static int add_figure(struct report_figures *out, enum figure_kind kind, const c
 }
 
 /* Draws the figure (gnuplot_draw) and lists it: 1, or -1 with err. */
-static int draw(struct report_figures *out, enum figure_kind kind, size_t point, const char *caption, const char *dir,
+static int draw(struct report_figures *out, enum figure_kind kind, size_t point, const char *caption, struct result_dir *dir,
                 const char *base, const char *script, const char *vars, unsigned width, unsigned height, char *err,
                 size_t errlen)
 {
-    if (gnuplot_draw(dir, base, script, vars, width, height, err, errlen) != 0)
+    for (int i = 0; i < 2; i++) { /* the figure's files are the result's: listed before gnuplot writes them */
+        char name[RESULT_NAME_MAX];
+        snprintf(name, sizeof name, "%s.%s", base, i ? "svg" : "png");
+        if (result_dir_add(dir, name) != 0) {
+            snprintf(err, errlen, "cannot add %s to the report: %s", name,
+                     errno == ENOSPC ? "too many files" : strerror(errno));
+            return -1;
+        }
+    }
+    if (gnuplot_draw(dir->tmp, base, script, vars, width, height, err, errlen) != 0)
         return -1;
     if (add_figure(out, kind, base, point, caption) != 0) {
         snprintf(err, errlen, "out of memory");
@@ -70,11 +81,11 @@ static void add_note(struct report_figures *out, const char *note)
         snprintf(out->notes[out->n_notes++], sizeof out->notes[0], "%s", note);
 }
 
-static FILE *open_data(const char *dir, const char *base)
+static FILE *open_data(struct result_dir *dir, const char *base)
 {
-    char path[REPORT_PATH_MAX + 256];
-    snprintf(path, sizeof path, "%s/%s.dat", dir, base);
-    return fopen(path, "w");
+    char name[RESULT_NAME_MAX];
+    snprintf(name, sizeof name, "%s.dat", base);
+    return result_dir_open(dir, name);
 }
 
 static const char *title_of(const struct report_data *r) { return r->spec.title[0] ? r->spec.title : r->name; }
@@ -110,7 +121,7 @@ static int numeric_axis(const struct sweep_axis *a, double *pos)
 
 static int spans(double lo, double hi, double ratio) { return lo > 0 && hi / lo >= ratio; }
 
-static int draw_sweep(const struct report_data *r, const char *dir, size_t y, struct report_figures *out, char *err,
+static int draw_sweep(const struct report_data *r, struct result_dir *dir, size_t y, struct report_figures *out, char *err,
                       size_t errlen)
 {
     const struct sweep *s = r->sweep;
@@ -221,7 +232,7 @@ static int draw_sweep(const struct report_data *r, const char *dir, size_t y, st
 
 #define CYCLE_ROWS_SHOWN 7
 
-static int draw_cycles(const struct report_data *r, const char *dir, struct report_figures *out, char *err, size_t errlen)
+static int draw_cycles(const struct report_data *r, struct result_dir *dir, struct report_figures *out, char *err, size_t errlen)
 {
     /* the cost rows: every "cpu0.cycles.<row>" name but the total */
     const char *rows[64];
@@ -301,7 +312,7 @@ static int draw_cycles(const struct report_data *r, const char *dir, struct repo
 
 /* ---- purge cost ---------------------------------------------------------------------------- */
 
-static int draw_purges(const struct report_data *r, const char *dir, struct report_figures *out, char *err, size_t errlen)
+static int draw_purges(const struct report_data *r, struct result_dir *dir, struct report_figures *out, char *err, size_t errlen)
 {
     static const char *const ops[] = {"ptc_l", "ptc_g", "ptc_ga", "ptc_e", "ptr_i", "ptr_d", "remote_purge", "remote_flush"};
     enum { N_OPS = sizeof ops / sizeof ops[0] };
@@ -375,15 +386,17 @@ static int draw_purges(const struct report_data *r, const char *dir, struct repo
 
 /* ---- miss rates over time ------------------------------------------------------------------- */
 
-static int draw_timeline(const struct report_data *r, const char *dir, size_t point, struct report_figures *out,
+static int draw_timeline(const struct report_data *r, struct result_dir *dir, size_t point, struct report_figures *out,
                          char *err, size_t errlen)
 {
     const struct report_point *p = &r->points[point];
     char path[sizeof p->dir + 32];
     snprintf(path, sizeof path, "%s/timeseries.csv", p->dir);
-    char *csv = point_read_file(path, NULL);
-    if (!csv)
+    if (access(path, F_OK) != 0)
         return 0; /* run.interval 0: no time series */
+    char *csv = input_file_read(path, REPORT_FILE_MAX, NULL, err, errlen);
+    if (!csv)
+        return -1;
     /* the columns, by name (the header) */
     static const char *const want[] = {"cpu", "refs", "dtlb_l1_miss_rate", "dtlb_l2_miss_rate", "walker_miss_rate",
                                        "vtlb_miss_rate"};
@@ -495,7 +508,7 @@ static int draw_timeline(const struct report_data *r, const char *dir, size_t po
     return rc;
 }
 
-int report_draw_all(const struct report_data *r, const char *dir, struct report_figures *out, char *err, size_t errlen)
+int report_draw_all(const struct report_data *r, struct result_dir *dir, struct report_figures *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     if (r->is_study)

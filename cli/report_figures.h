@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "../model/stats/result_dir.h"
 #include "report_data.h"
 
 enum figure_kind { FIG_SWEEP, FIG_CYCLES, FIG_PURGES, FIG_TIMELINE };
@@ -30,8 +31,10 @@ struct report_figures {
     size_t n_notes;
 };
 
-/* Draws every figure into dir. 0, or -1 with err (gnuplot failed). */
-int report_draw_all(const struct report_data *r, const char *dir, struct report_figures *out, char *err, size_t errlen);
+/* Draws every figure into the report being written (each file listed in its marker). 0, or -1
+ * with err (gnuplot failed). */
+int report_draw_all(const struct report_data *r, struct result_dir *dir, struct report_figures *out, char *err,
+                    size_t errlen);
 void report_figures_free(struct report_figures *f);
 
 /* The unit of a statistic, for axis labels ("hits / lookups", "cycles", ...). */

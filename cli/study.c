@@ -13,9 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../model/stats/provenance.h"
+#include "../model/stats/result_dir.h"
+#include "../model/util/input_file.h"
 #include "cli_util.h"
-#include "point_status.h"
 #include "report.h"
+#include "report_data.h"
 
 int study_wanted(struct config_doc *d)
 {
@@ -39,8 +42,9 @@ void study_point_cmd(const struct study *st, const struct study_point *p, struct
     cmd->argv[n++] = st->self;
     cmd->argv[n++] = "run";
     cmd->argv[n++] = "-q";
-    if (p->replace)
-        cmd->argv[n++] = "--force"; /* the study decided: its point's earlier result goes */
+    /* docs/results.md's rule for a point: a result of another configuration is replaced, one of
+     * this configuration is kept unless the study is forced (the run decides under its lock) */
+    cmd->argv[n++] = st->opt->force ? "--force" : "--replace";
     cmd->argv[n++] = "-o";
     cmd->argv[n++] = cmd->dir;
     cmd->argv[n++] = cmd->input;
@@ -52,14 +56,18 @@ void study_log_path(const struct study *st, const struct study_point *p, char *b
     snprintf(buf, len, "%s/logs/%s.log", st->dir, p->name);
 }
 
+int study_point_current(const struct study *st, const struct study_point *p)
+{
+    char dir[STUDY_PATH_MAX + SWEEP_NAME_MAX + 2];
+    snprintf(dir, sizeof dir, "%s/%s", st->dir, p->name);
+    return report_point_current(dir, p->config, p->config_len);
+}
+
 size_t study_count_done(const struct study *st)
 {
     size_t done = 0;
-    char dir[STUDY_PATH_MAX + SWEEP_NAME_MAX + 2];
-    for (size_t i = 0; i < st->n_points; i++) {
-        snprintf(dir, sizeof dir, "%s/%s", st->dir, st->points[i].name);
-        done += st->points[i].run && point_status(dir, st->points[i].config, st->points[i].config_len) == POINT_CURRENT;
-    }
+    for (size_t i = 0; i < st->n_points; i++)
+        done += st->points[i].run && study_point_current(st, &st->points[i]);
     return done;
 }
 
@@ -104,8 +112,8 @@ static int resolve_points(struct study *st, struct config_doc *d)
             fprintf(stderr, "%s\n  (in point %s)\n", err, p->name);
             return -1;
         }
-        FILE *mem = open_memstream(&p->config, &p->config_len);
-        if (!mem || run_config_write(&c, mem) != 0 || fclose(mem) != 0) {
+        /* the bytes the point's run writes as its config.yaml (header comment included) */
+        if (!(p->config = run_config_text(&c, provenance_config_header(), &p->config_len))) {
             cli_error("run: out of memory");
             return -1;
         }
@@ -115,74 +123,37 @@ static int resolve_points(struct study *st, struct config_doc *d)
     return 0;
 }
 
-static int mkdir_p(const char *path)
+/* The output directory: a study's (docs/results.md), locked for the whole study; a new or empty
+ * one becomes a study's; anything vhptsim did not write is refused untouched. Its parts listed
+ * in its marker before they are written. EXIT_OK or the status. */
+static int prepare_dir(struct study *st, struct result_lock *lock)
 {
-    char buf[STUDY_PATH_MAX];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1;; p++) {
-        if (*p != '/' && *p)
-            continue;
-        const char c = *p;
-        *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return -1;
-        if (!c)
-            return 0;
-        *p = c;
+    char err[1536];
+    const int rc = result_study_begin(lock, st->dir, st->opt->force ? RESULT_REPLACE_CHANGED : 0, err, sizeof err);
+    if (rc != RESULT_OK) {
+        cli_error("run: %s", rc == RESULT_BUSY ? strcat(err, "; is the study running already?") : err);
+        return rc == RESULT_REFUSED ? EXIT_USAGE : EXIT_RUNTIME;
     }
+    char inputs[STUDY_PATH_MAX + 16];
+    snprintf(inputs, sizeof inputs, "%s/inputs", st->dir);
+    if (result_dir_add_part(st->dir, "study.yaml", RESULT_PART_FILE, err, sizeof err) != 0 ||
+        result_dir_add_part(st->dir, "inputs", RESULT_PART_DIR, err, sizeof err) != 0 ||
+        result_dir_add_part(st->dir, "logs", RESULT_PART_DIR, err, sizeof err) != 0) {
+        cli_error("run: %s", err);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
 }
 
-static int dir_is_empty(const char *path)
+/* Writes dir/name whole or not at all (listed in dir's marker, written aside, then renamed). */
+static int write_atomic(const char *dir, const char *name, const char *text, size_t len)
 {
-    DIR *dir = opendir(path);
-    if (!dir)
-        return 0;
-    int empty = 1;
-    for (struct dirent *e; empty && (e = readdir(dir)) != NULL;)
-        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
-    closedir(dir);
-    return empty;
-}
-
-/* The output directory is a study's (it has study.yaml), empty or new: anything else is the
- * user's and is not touched. Holds a lock against a second study in the same directory. */
-static int prepare_dir(struct study *st, int *lock_fd)
-{
-    char path[STUDY_PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/study.yaml", st->dir);
-    struct stat sb;
-    if (stat(st->dir, &sb) == 0 && access(path, F_OK) != 0 && !(S_ISDIR(sb.st_mode) && dir_is_empty(st->dir))) {
-        cli_error("run: %s exists and is not a vhptsim study (no study.yaml): not writing into it; remove it or "
-                  "choose another directory with -o",
-                  st->dir);
-        return 2;
+    char path[STUDY_PATH_MAX + SWEEP_NAME_MAX + 16], tmp[STUDY_PATH_MAX + SWEEP_NAME_MAX + 64], err[1536];
+    if (result_dir_add_part(dir, name, RESULT_PART_FILE, err, sizeof err) != 0) {
+        cli_error("run: %s", err);
+        return -1;
     }
-    if (mkdir_p(st->dir) != 0) {
-        cli_error("run: cannot create %s: %s", st->dir, strerror(errno));
-        return 1;
-    }
-    snprintf(path, sizeof path, "%s/.lock", st->dir);
-    *lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (*lock_fd < 0 || flock(*lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        cli_error("run: %s: %s", st->dir,
-                  *lock_fd >= 0 && errno == EWOULDBLOCK ? "another vhptsim is running this study" : strerror(errno));
-        return 1;
-    }
-    static const char *const subdirs[] = {"inputs", "logs"};
-    for (size_t i = 0; i < 2; i++) {
-        snprintf(path, sizeof path, "%s/%s", st->dir, subdirs[i]);
-        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-            cli_error("run: cannot create %s: %s", path, strerror(errno));
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Writes path whole or not at all (written aside, then renamed). */
-static int write_atomic(const char *path, const char *text, size_t len)
-{
-    char tmp[STUDY_PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "w");
     int ok = f && fwrite(text, 1, len, f) == len;
@@ -227,28 +198,32 @@ static int write_manifest(const struct study *st, const char *experiment)
     int rc = schema_write_document(mem, emit_manifest, &arg);
     if (fclose(mem) != 0)
         rc = -1;
-    char path[STUDY_PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/study.yaml", st->dir);
     if (rc == 0)
-        rc = write_atomic(path, text, len);
+        rc = write_atomic(st->dir, "study.yaml", text, len);
     free(text);
     return rc;
 }
 
-/* Which points run: those without a current result (all with --force); inputs/ written. */
+/* Which points run: those without a complete result of their configuration (all with
+ * --force); inputs/ written, each point and its log listed in the study's markers. */
 static int plan_points(struct study *st)
 {
-    char path[STUDY_PATH_MAX + SWEEP_NAME_MAX + 16];
+    char inputs[STUDY_PATH_MAX + 16], logs[STUDY_PATH_MAX + 16], name[SWEEP_NAME_MAX + 16], err[1536];
+    snprintf(inputs, sizeof inputs, "%s/inputs", st->dir);
+    snprintf(logs, sizeof logs, "%s/logs", st->dir);
     st->n_to_run = 0;
     for (size_t i = 0; i < st->n_points; i++) {
         struct study_point *p = &st->points[i];
-        snprintf(path, sizeof path, "%s/%s", st->dir, p->name);
-        const enum point_status s = point_status(path, p->config, p->config_len);
-        p->run = st->opt->force || s != POINT_CURRENT;
-        p->replace = p->run && s != POINT_ABSENT;
+        p->run = st->opt->force || !study_point_current(st, p);
         st->n_to_run += (size_t)p->run;
-        snprintf(path, sizeof path, "%s/inputs/%s.yaml", st->dir, p->name);
-        if (write_atomic(path, p->config, p->config_len) != 0)
+        snprintf(name, sizeof name, "%s.log", p->name);
+        if (result_dir_add_part(st->dir, p->name, RESULT_PART_RESULT, err, sizeof err) != 0 ||
+            result_dir_add_part(logs, name, RESULT_PART_FILE, err, sizeof err) != 0) {
+            cli_error("run: %s", err);
+            return -1;
+        }
+        snprintf(name, sizeof name, "%s.yaml", p->name);
+        if (write_atomic(inputs, name, p->config, p->config_len) != 0)
             return -1;
     }
     return 0;
@@ -259,7 +234,8 @@ static void point_error(const struct study *st, const struct study_point *p, cha
 {
     char path[STUDY_PATH_MAX + SWEEP_NAME_MAX + 16];
     study_log_path(st, p, path, sizeof path);
-    char *log = point_read_file(path, NULL);
+    char why[256];
+    char *log = input_file_read(path, 1u << 20, NULL, why, sizeof why);
     if (log && log[0]) {
         const size_t n = strcspn(log, "\n");
         snprintf(buf, len, "%.*s (%s)", (int)(n < 400 ? n : 400), log, path);
@@ -286,7 +262,8 @@ int study_main(struct config_doc *d, const struct study_options *o)
     st.opt = o;
     st.throttle = o->jobs;
     char err[2048];
-    int status = 2, lock_fd = -1;
+    int status = 2;
+    struct result_lock lock = {.fd = -1};
     if (!(st.sweep = malloc(sizeof *st.sweep))) {
         cli_error("run: out of memory");
         return 1;
@@ -317,7 +294,7 @@ int study_main(struct config_doc *d, const struct study_options *o)
         goto out;
     }
     st.self[self_len] = '\0';
-    if ((status = prepare_dir(&st, &lock_fd)) != 0)
+    if ((status = prepare_dir(&st, &lock)) != 0)
         goto out;
     status = 1;
     if (write_manifest(&st, d->path) != 0 || plan_points(&st) != 0)
@@ -350,23 +327,20 @@ int study_main(struct config_doc *d, const struct study_options *o)
         goto out;
     }
     size_t failed = 0;
-    char path[STUDY_PATH_MAX + SWEEP_NAME_MAX + 2];
     for (size_t i = 0; i < st.n_points; i++) {
-        snprintf(path, sizeof path, "%s/%s", st.dir, st.points[i].name);
-        if (point_status(path, st.points[i].config, st.points[i].config_len) != POINT_CURRENT) {
+        if (!study_point_current(&st, &st.points[i])) {
             point_error(&st, &st.points[i], err, sizeof err);
             cli_error("point %s failed: %s", st.points[i].name, err);
             failed++;
         }
     }
-    const int report_rc = report_build(st.dir, o->quiet);
+    const int report_rc = report_build(st.dir, o->quiet, 1); /* under the study's lock */
     if (!o->quiet)
         printf("study %s: %zu of %zu points complete%s; %s/summary.csv, %s/report/index.html\n", st.name,
                st.n_points - failed, st.n_points, failed ? " (rerun to retry the failed ones)" : "", st.dir, st.dir);
     status = failed || report_rc != 0 ? 1 : 0;
 out:
-    if (lock_fd >= 0)
-        close(lock_fd);
+    result_lock_release(&lock);
     free_study(&st);
     return status;
 }

@@ -6,7 +6,9 @@
  *
  * DIR holds: study.yaml (name, sweep, report: what `vhptsim report DIR` reads), inputs/<point>.yaml
  * (each point's resolved configuration, the file its run reads), <point>/ (its result),
- * logs/<point>.log (what a failed run said), slurm/ (the job script, SLURM only).
+ * logs/<point>.log (what a failed run said), slurm/ (the job script and the tasks' output,
+ * SLURM only). DIR is a study's directory (model/stats/result_dir.h, docs/results.md): locked
+ * while the study runs, each of these listed in its marker before it is written.
  */
 #ifndef VHPTSIM_STUDY_H
 #define VHPTSIM_STUDY_H
@@ -41,7 +43,6 @@ struct study_point {
     char *config;      /* the resolved configuration (config.yaml's bytes) */
     size_t config_len;
     int run;           /* to be run now */
-    int replace;       /* its directory holds an earlier result, which the run replaces */
 };
 
 struct study {
@@ -72,6 +73,8 @@ struct study_cmd {
 void study_point_cmd(const struct study *st, const struct study_point *p, struct study_cmd *cmd);
 /* DIR/logs/<point>.log */
 void study_log_path(const struct study *st, const struct study_point *p, char *buf, size_t len);
+/* Whether the point's directory holds a complete result of its configuration. */
+int study_point_current(const struct study *st, const struct study_point *p);
 /* Points whose result is complete and current, for progress lines. */
 size_t study_count_done(const struct study *st);
 

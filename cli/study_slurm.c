@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../model/stats/result_dir.h"
 #include "cli_util.h"
 #include "study.h"
 #include "subprocess.h"
@@ -73,7 +74,7 @@ static int submit(const struct study *st, const char *script, size_t n_tasks, ch
     else
         snprintf(array, sizeof array, "--array=0-%zu", n_tasks - 1);
     snprintf(name, sizeof name, "--job-name=vhptsim-%s", st->name);
-    snprintf(output, sizeof output, "--output=%s/logs/slurm-%%A_%%a.out", st->dir);
+    snprintf(output, sizeof output, "--output=%s/slurm/task-%%a.out", st->dir);
     const char *argv[STUDY_MAX_SLURM_ARGS + 8];
     size_t n = 0;
     argv[n++] = "sbatch";
@@ -176,10 +177,18 @@ int study_slurm_run(struct study *st, struct progress *pr)
     }
     snprintf(st->dir, sizeof st->dir, "%s", abs);
     free(abs);
-    char script[STUDY_PATH_MAX + 32];
-    snprintf(script, sizeof script, "%s/slurm", st->dir);
-    if (mkdir(script, 0777) != 0 && errno != EEXIST) {
-        cli_error("run: cannot create %s: %s", script, strerror(errno));
+    /* DIR/slurm/: the job script and each task's output (what the job script itself said),
+     * listed in the study's markers before SLURM writes them */
+    char script[STUDY_PATH_MAX + 32], slurm[STUDY_PATH_MAX + 16], err[1536], name[64];
+    snprintf(slurm, sizeof slurm, "%s/slurm", st->dir);
+    int listed = result_dir_add_part(st->dir, "slurm", RESULT_PART_DIR, err, sizeof err) == 0 &&
+                 result_dir_add_part(slurm, "job.sh", RESULT_PART_FILE, err, sizeof err) == 0;
+    for (size_t i = 0; listed && i < st->n_to_run; i++) {
+        snprintf(name, sizeof name, "task-%zu.out", i);
+        listed = result_dir_add_part(slurm, name, RESULT_PART_FILE, err, sizeof err) == 0;
+    }
+    if (!listed) {
+        cli_error("run: %s", err);
         return -1;
     }
     snprintf(script, sizeof script, "%s/slurm/job.sh", st->dir);

@@ -2,12 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "build_info.h"
 #include "cli_util.h"
 #include "commands.h"
-
-#ifndef VHPTSIM_VERSION
-#define VHPTSIM_VERSION "0.1.0"
-#endif
 
 static void usage(FILE *out)
 {
@@ -19,13 +16,15 @@ static void usage(FILE *out)
           "\n"
           "Commands:\n"
           "  run FILE.yaml     run one experiment on the timed SystemC platform; write the\n"
-          "                    resolved config, stats.yaml/.csv and timeseries.csv (docs/config.md)\n"
+          "                    resolved config, stats.yaml/.csv, timeseries.csv and run.yaml\n"
+          "                    (docs/config.md, docs/results.md)\n"
           "                    with a 'sweep:', a study: every point, summary.csv, a report\n"
           "                    (docs/studies.md)\n"
           "  report DIR        draw the report of a study or a run: gnuplot figures (PNG, SVG),\n"
           "                    index.html, index.md\n"
           "  workload FILE.yaml  write an experiment's synthetic workload as a vtrace file\n"
-          "  replay FILE.vtr   replay a vtrace file through the functional model; print counters\n"
+          "  replay FILE       replay a vtrace or system-mode Ski trace through the functional\n"
+          "                    model (parameters: the experiment schema, -c FILE, --set); print counters\n"
           "                    or, with --dump-state, the VMM and machine TLB state\n"
           "  trace info FILE   Ski or vtrace trace statistics: records, instructions, data\n"
           "                    references, distinct pages, regions\n"
@@ -54,7 +53,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("vhptsim %s\n", VHPTSIM_VERSION);
+        printf("vhptsim %s (git commit %s)\n", VHPTSIM_VERSION, VHPTSIM_GIT_COMMIT);
         return EXIT_OK;
     }
     if (strcmp(cmd, "help") == 0) {

@@ -2,10 +2,13 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "run_config.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../model/ia64/ia64_arch.h"
 #include "param_set.h"
@@ -132,8 +135,8 @@ static int seq_parse(const struct schema_ctx *ctx, yaml_node_t *node, unsigned n
             uint64_t v;
             if (schema_scalar_u64(ctx, item, 0, &v) != 0)
                 return -1;
-            if (v < 1 || v > (1u << 20))
-                return schema_error(ctx, item, "'%s' counts must be from 1 to %u", key, 1u << 20);
+            if (v < 1 || v > VMM_PTCE_STEPS_MAX)
+                return schema_error(ctx, item, "'%s' counts must be from 1 to %u", key, VMM_PTCE_STEPS_MAX);
             ((uint32_t *)dst)[i] = (uint32_t)v;
         }
     }
@@ -155,7 +158,13 @@ static int seq_emit(yaml_emitter_t *em, unsigned n, int is_double, const void *s
 
 static int ptce_parse(const struct schema_ctx *ctx, yaml_node_t *node, void *base, const struct field *f)
 {
-    return seq_parse(ctx, node, 2, 0, (char *)base + f->offset, f->key);
+    uint32_t *count = (uint32_t *)((char *)base + f->offset);
+    if (seq_parse(ctx, node, 2, 0, count, f->key) != 0)
+        return -1;
+    if ((uint64_t)count[0] * count[1] > VMM_PTCE_STEPS_MAX)
+        return schema_error(ctx, node, "'%s' %u x %u is %llu ptc.e steps per flush; at most %u (vmm_vcpu.h says why)",
+                            f->key, count[0], count[1], (unsigned long long)count[0] * count[1], VMM_PTCE_STEPS_MAX);
+    return 0;
 }
 static int ptce_emit(yaml_emitter_t *em, const void *base, const struct field *f)
 {
@@ -190,6 +199,7 @@ static int region_ps_parse(const struct schema_ctx *ctx, yaml_node_t *node, void
             return -1;
         if (region > 7)
             return schema_error(ctx, k, "region %llu is not 0..7", (unsigned long long)region);
+        ((struct run_config *)base)->guest_region_ps_given |= 1u << region;
         if (v->type == YAML_SCALAR_NODE && strcmp((const char *)v->data.scalar.value, "none") == 0) {
             ps[region] = 0;
             continue;
@@ -343,6 +353,7 @@ static const struct field workload_fields[] = {
     DBL("ifetch_fraction", workload.ifetch_fraction, 0.0, 1.0),
     {.key = "code_base", .kind = FIELD_U64, .offset = OFF(workload.code_base), .min = 0, .max = UINT64_MAX, .hex = 1},
     BYTES("code_footprint", workload.code_footprint, 16, UINT64_C(1) << 40),
+    UINT("insns_per_ifetch", workload.insns_per_ifetch, 0, WL_MAX_INSNS_PER_IFETCH),
     ENUM("vcpu_mode", workload.vcpu_mode, wl_mode_parse, wl_mode_name),
     END,
 };
@@ -469,22 +480,54 @@ static int cross_check(const struct schema_ctx *ctx, yaml_node_t *root, struct r
             yaml_node_t *k = find_key(ctx->doc, root, "workload");
             return schema_error(ctx, k ? k : where, "%s", msg);
         }
+        /* the hugepage workload's region gets its huge page size, unless the file set it */
         for (unsigned r = 0; r < 8; r++) {
             const unsigned hint = workload_region_ps_hint(&c->workload, r);
-            if (hint && c->guest.region_ps[r] == 0)
+            if (hint && !(c->guest_region_ps_given & (1u << r)))
                 c->guest.region_ps[r] = hint;
+        }
+        if (c->guest_enabled && (bad = guest_os_params_check(&c->guest)) != NULL) {
+            yaml_node_t *k = find_key(ctx->doc, root, "workload");
+            return schema_error(ctx, k ? k : where, "with the workload's page size: %s", bad);
         }
     } else {
         if (c->trace_path[0] == '\0') {
             yaml_node_t *k = find_key(ctx->doc, root, "source");
             return schema_error(ctx, k ? k : where, "source %s needs trace.path", source_name((int)c->source));
         }
-        if (c->source == SOURCE_SKI && !c->guest_enabled) {
-            yaml_node_t *k = find_key(ctx->doc, root, "guest");
-            return schema_error(ctx, k ? k : where, "a Ski trace carries no TLB operations: guest.enabled must be true");
-        }
+        /* source: ski with guest.enabled true needs a user-mode trace, false a system-mode one: the
+         * trace decides (event_source_open) */
     }
     return 0;
+}
+
+static yaml_node_t *find_value(yaml_document_t *doc, yaml_node_t *map, const char *key)
+{
+    if (map->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = yaml_document_get_node(doc, pr->key);
+        if (k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0)
+            return yaml_document_get_node(doc, pr->value);
+    }
+    return NULL;
+}
+
+/* A trace that is not there is the experiment file's error: say so at trace.path, now, rather
+ * than later without a place. (stat, not open: a FIFO must not be opened twice.) */
+static int check_trace_file(const struct schema_ctx *ctx, yaml_node_t *root, const struct run_config *c)
+{
+    struct stat st;
+    if (c->source == SOURCE_GENERATOR)
+        return 0;
+    const char *why = stat(c->trace_path, &st) != 0 || access(c->trace_path, R_OK) != 0 ? strerror(errno)
+                      : S_ISDIR(st.st_mode)                                              ? "is a directory"
+                                                                                         : NULL;
+    if (!why)
+        return 0;
+    yaml_node_t *trace = find_value(ctx->doc, root, "trace");
+    yaml_node_t *path = trace ? find_value(ctx->doc, trace, "path") : NULL;
+    return schema_error(ctx, path ? path : root, "cannot open trace.path '%s': %s", c->trace_path, why);
 }
 
 /* A trace path is relative to the experiment file; keep it absolute from here on, so the
@@ -515,8 +558,10 @@ int run_config_from_doc(struct run_config *c, struct config_doc *d, char *err, s
         rc = schema_load_mapping(&ctx, root, c, top_fields);
     if (rc == 0)
         rc = cross_check(&ctx, root, c);
-    if (rc == 0)
+    if (rc == 0) {
         absolute_trace_path(c, d->path);
+        rc = check_trace_file(&ctx, root, c);
+    }
     return rc;
 }
 
@@ -555,3 +600,19 @@ int run_config_key_in_bytes(const char *key)
 static int emit_run_config(yaml_emitter_t *em, const void *c) { return schema_emit_mapping(em, c, top_fields); }
 
 int run_config_write(const struct run_config *c, FILE *out) { return schema_write_document(out, emit_run_config, c); }
+
+char *run_config_text(const struct run_config *c, const char *header, size_t *len)
+{
+    char *text = NULL;
+    FILE *f = open_memstream(&text, len);
+    if (!f)
+        return NULL;
+    if (header)
+        fputs(header, f);
+    const int rc = run_config_write(c, f);
+    if (fclose(f) != 0 || rc != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}

@@ -22,7 +22,8 @@
 enum workload_source {
     SOURCE_GENERATOR = 0, /* a synthetic workload (workloads/) */
     SOURCE_VTRACE,        /* a vtrace file: exact replay unless the guest OS model is on */
-    SOURCE_SKI            /* a Ski trace: references only, the guest OS model is required */
+    SOURCE_SKI            /* a Ski trace: user mode through the guest OS model, system mode driven
+                             by the guest's own TLB operations (guest OS model off) */
 };
 
 struct run_config {
@@ -43,6 +44,8 @@ struct run_config {
     /* guest OS model */
     int guest_enabled;
     struct guest_os_params guest;
+    unsigned guest_region_ps_given; /* bit r: the file gave guest.region_page_size of region r
+                                       (a workload's page size hint does not override it) */
 
     struct cost_table costs;
 
@@ -73,5 +76,8 @@ int run_config_key_in_bytes(const char *key);
 
 /* Writes the resolved configuration as YAML (every key, defaults included). 0 or -1. */
 int run_config_write(const struct run_config *c, FILE *out);
+/* The same text in memory after `header` (comment lines, or NULL): what a result's config.yaml
+ * holds and result_dir_begin compares, key by key; free() it. NULL when out of memory. */
+char *run_config_text(const struct run_config *c, const char *header, size_t *len);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../model/ia64/ia64_arch.h"
+#include "../model/util/input_file.h"
 #include "../model/util/num_parse.h"
 
 static int error_at(const struct schema_ctx *ctx, yaml_mark_t mark, const char *fmt, va_list ap)
@@ -61,7 +62,7 @@ int schema_scalar_u64(const struct schema_ctx *ctx, yaml_node_t *node, int bytes
     if (need_scalar(ctx, node, bytes ? "a size (e.g. 128K)" : "an integer") != 0)
         return -1;
     if (parse_number(scalar_text(node), bytes, out) != 0)
-        return schema_error(ctx, node, "expected %s, got '%s'", bytes ? "a size in bytes (optionally K, M or G)" : "a non-negative integer",
+        return schema_error(ctx, node, "expected %s, got '%s'", bytes ? "a size in bytes (optionally K, M, G, T, P or E)" : "a non-negative integer",
                             scalar_text(node));
     return 0;
 }
@@ -150,9 +151,13 @@ static int load_field(const struct schema_ctx *ctx, yaml_node_t *node, void *bas
         if (v == 0 || (v & (v - 1)) != 0)
             return schema_error(ctx, node, "'%s' must be a power of two, got %llu", f->key, (unsigned long long)v);
         const unsigned lg = (unsigned)__builtin_ctzll(v);
-        if (lg < f->min || lg > f->max)
-            return schema_error(ctx, node, "'%s' must be from 2^%llu to 2^%llu bytes", f->key, (unsigned long long)f->min,
-                                (unsigned long long)f->max);
+        if (lg < f->min || lg > f->max) {
+            char lo[24], hi[24], got[24];
+            num_format_size(UINT64_C(1) << f->min, lo, sizeof lo);
+            num_format_size(UINT64_C(1) << f->max, hi, sizeof hi);
+            num_format_size(v, got, sizeof got);
+            return schema_error(ctx, node, "'%s' must be a power of two from %s to %s bytes, got %s", f->key, lo, hi, got);
+        }
         memcpy(dst, &lg, sizeof lg);
         return 0;
     }
@@ -228,12 +233,8 @@ int schema_emit_scalar(yaml_emitter_t *em, const char *text)
 int schema_emit_u64(yaml_emitter_t *em, uint64_t v, int bytes)
 {
     char buf[32];
-    if (bytes && v && (v & ((UINT64_C(1) << 30) - 1)) == 0)
-        snprintf(buf, sizeof buf, "%lluG", (unsigned long long)(v >> 30));
-    else if (bytes && v && (v & ((UINT64_C(1) << 20) - 1)) == 0)
-        snprintf(buf, sizeof buf, "%lluM", (unsigned long long)(v >> 20));
-    else if (bytes && v && (v & ((UINT64_C(1) << 10) - 1)) == 0)
-        snprintf(buf, sizeof buf, "%lluK", (unsigned long long)(v >> 10));
+    if (bytes)
+        num_format_size(v, buf, sizeof buf); /* the largest exact unit: 1P, not 1048576G */
     else
         snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
     return schema_emit_scalar(em, buf);
@@ -341,27 +342,107 @@ int schema_write_document(FILE *out, int (*body)(yaml_emitter_t *em, const void 
 
 /* ---- loading a file ------------------------------------------------------------------------ */
 
+/* What an experiment file may be: files are a few KiB and nest four levels, so these bounds
+ * leave room while keeping libyaml from spending seconds on 1 MiB of '[' (its scanner does work
+ * per open level for every token: quadratic in the depth). */
+#define YAML_FILE_MAX (1u << 20)
+#define YAML_DEPTH_MAX 64
+#define YAML_ANCHORS_MAX 256 /* libyaml's loader looks anchors up in a list: quadratic in their number */
+
+/* Reads at most YAML_FILE_MAX bytes of path into *buf. 0, or -1 with the message in err. */
+static int read_bounded(const char *path, unsigned char **buf, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = input_file_open(path, "rb", false, err, errlen);
+    if (!f)
+        return -1;
+    *buf = malloc(YAML_FILE_MAX + 1);
+    *len = *buf ? fread(*buf, 1, YAML_FILE_MAX + 1, f) : 0;
+    const int failed = !*buf || ferror(f);
+    fclose(f);
+    if (failed || *len > YAML_FILE_MAX) {
+        if (failed)
+            snprintf(err, errlen, "%s: cannot read: %s", path, *buf ? strerror(errno ? errno : EIO) : "out of memory");
+        else
+            snprintf(err, errlen, "%s: error: larger than %u bytes: not an experiment file", path, YAML_FILE_MAX);
+        free(*buf);
+        return -1;
+    }
+    return 0;
+}
+
+static int malformed(const char *path, const yaml_parser_t *parser, char *err, size_t errlen)
+{
+    const yaml_mark_t m = parser->problem ? parser->problem_mark : parser->context_mark;
+    snprintf(err, errlen, "%s:%lu:%lu: error: malformed YAML: %s%s%s", path, (unsigned long)m.line + 1,
+             (unsigned long)m.column + 1, parser->problem ? parser->problem : "syntax error",
+             parser->context ? " " : "", parser->context ? parser->context : "");
+    return -1;
+}
+
+/* One pass over the events (libyaml's streaming API), stopping at the first collection nested
+ * deeper than YAML_DEPTH_MAX or the anchor past YAML_ANCHORS_MAX: the document is loaded only
+ * if this passes. 0 or -1 with err. */
+static int check_depth(const char *path, const unsigned char *buf, size_t len, char *err, size_t errlen)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    yaml_parser_set_input_string(&parser, buf, len);
+    int depth = 0, anchors = 0, rc = 0;
+    for (int done = 0; !done && rc == 0;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            rc = malformed(path, &parser, err, errlen);
+            break;
+        }
+        const yaml_char_t *anchor = ev.type == YAML_SCALAR_EVENT           ? ev.data.scalar.anchor
+                                    : ev.type == YAML_SEQUENCE_START_EVENT ? ev.data.sequence_start.anchor
+                                    : ev.type == YAML_MAPPING_START_EVENT  ? ev.data.mapping_start.anchor
+                                                                           : NULL;
+        if (anchor && ++anchors > YAML_ANCHORS_MAX) {
+            snprintf(err, errlen, "%s:%lu:%lu: error: more than %d anchors (&name): not an experiment file", path,
+                     (unsigned long)ev.start_mark.line + 1, (unsigned long)ev.start_mark.column + 1, YAML_ANCHORS_MAX);
+            rc = -1;
+        }
+        if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+            if (++depth > YAML_DEPTH_MAX) {
+                snprintf(err, errlen, "%s:%lu:%lu: error: nested deeper than %d levels: not an experiment file", path,
+                         (unsigned long)ev.start_mark.line + 1, (unsigned long)ev.start_mark.column + 1, YAML_DEPTH_MAX);
+                rc = -1;
+            }
+        } else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+            depth--;
+        } else if (ev.type == YAML_DOCUMENT_END_EVENT || ev.type == YAML_STREAM_END_EVENT) {
+            done = 1; /* yaml_parser_load reads the first document only */
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
 int schema_load_file(const char *path, yaml_document_t *doc, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    unsigned char *buf;
+    size_t len;
+    if (read_bounded(path, &buf, &len, err, errlen) != 0)
+        return -1;
+    if (check_depth(path, buf, len, err, errlen) != 0) {
+        free(buf);
         return -1;
     }
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
-        fclose(f);
+        free(buf);
         snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
-    yaml_parser_set_input_file(&parser, f);
+    yaml_parser_set_input_string(&parser, buf, len);
     int rc = 0;
     if (!yaml_parser_load(&parser, doc)) {
-        const yaml_mark_t m = parser.problem ? parser.problem_mark : parser.context_mark;
-        snprintf(err, errlen, "%s:%lu:%lu: error: malformed YAML: %s%s%s", path, (unsigned long)m.line + 1,
-                 (unsigned long)m.column + 1, parser.problem ? parser.problem : "syntax error",
-                 parser.context ? " " : "", parser.context ? parser.context : "");
-        rc = -1;
+        rc = malformed(path, &parser, err, errlen);
     } else {
         yaml_node_t *root = yaml_document_get_root_node(doc);
         if (!root || root->type != YAML_MAPPING_NODE) {
@@ -371,6 +452,6 @@ int schema_load_file(const char *path, yaml_document_t *doc, char *err, size_t e
         }
     }
     yaml_parser_delete(&parser);
-    fclose(f);
+    free(buf);
     return rc;
 }

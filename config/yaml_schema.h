@@ -29,14 +29,14 @@ struct schema_ctx {
 };
 
 enum field_kind {
-    FIELD_U64,        /* uint64_t; decimal, 0x-hex, optional K/M/G suffix if `bytes` */
+    FIELD_U64,        /* uint64_t; decimal, 0x-hex, optional K/M/G/T/P/E suffix if `bytes` */
     FIELD_U32,        /* uint32_t */
     FIELD_UINT,       /* unsigned int */
     FIELD_DOUBLE,     /* double */
     FIELD_BOOL,       /* int: true/false */
     FIELD_STRING,     /* char[max] */
     FIELD_ENUM,       /* int-sized enum via parse/name functions */
-    FIELD_SIZE_SHIFT, /* unsigned log2 of a power-of-two byte count (K/M/G allowed) */
+    FIELD_SIZE_SHIFT, /* unsigned log2 of a power-of-two byte count (K/M/G/T/P/E allowed) */
     FIELD_PAGE_SHIFT, /* unsigned log2 of an IA-64 page size in bytes; "any" = 0 if allowed */
     FIELD_SECTION,    /* a nested mapping with its own schema */
     FIELD_CUSTOM      /* handled by callbacks */
@@ -54,7 +54,7 @@ struct field {
     size_t offset;       /* of the value inside the target struct */
     uint64_t min, max;   /* integer bounds (FIELD_U64/U32/UINT/SIZE_SHIFT: on the log2) */
     double dmin, dmax;   /* FIELD_DOUBLE bounds */
-    int bytes;           /* integers: accept K/M/G suffixes and write them back that way */
+    int bytes;           /* integers: accept K..E suffixes; written back with the largest exact one */
     int hex;             /* integers: write back as 0x-hex (addresses) */
     size_t max_len;      /* FIELD_STRING: buffer size */
     int allow_empty;     /* FIELD_STRING: "" is a value (an unset path) */

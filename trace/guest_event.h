@@ -17,10 +17,19 @@
  *   MARK                      address if any     mark code        value   -     -
  *
  * flags: GE_F_HAS_VALUE on a STORE that carries the stored value (op0).
+ *        GE_F_TRACED on a reference whose outcome the trace shows (a Ski system-mode trace: the
+ *        guest's own TLB took the reference or raised an interruption), GE_F_TRACE_FAULT when
+ *        the trace shows an interruption on it (the attempt before the guest's handler ran);
+ *        op1 is then the vector's IVT offset (0x0800 = Data TLB) or GE_VECTOR_UNKNOWN.
+ * insns: instructions the source counts at this event (any kind; 0 = none). Only a source that
+ *        counts instructions sets it (docs/stats.md, "Instructions"): a Ski trace (every
+ *        CAPSULE is counted once, at its IFETCH or at the event before it), a vtrace or a
+ *        workload with insns_per_ifetch N (N on each IFETCH).
  */
 #ifndef VHPTSIM_GUEST_EVENT_H
 #define VHPTSIM_GUEST_EVENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum guest_event_kind {
@@ -52,10 +61,23 @@ enum guest_event_kind {
 enum guest_mark {
     GE_MARK_USER = 0,         /* a label from the trace (op1 = value) */
     GE_MARK_INTERRUPTION = 1, /* Ski INTERRUPTION record (va = IIP) */
-    GE_MARK_DISCONTINUITY = 2 /* Ski DISCONTINUITY (op1 = instructions not traced) */
+    GE_MARK_DISCONTINUITY = 2, /* Ski DISCONTINUITY (op1 = instructions not traced) */
+    GE_MARK_UNRECOVERED = 3    /* a guest TLB/psr operation the trace shows, but whose operands it
+                                  does not determine (va = its bundle, op1 = GE_UNRECOVERED_*) */
 };
 
+/* op1 of GE_MARK_UNRECOVERED: the event kind it would have been | what was missing << 8 */
+#define GE_UNRECOVERED_ADDR 0x1u  /* ifa / purge address / region / ptc.e address */
+#define GE_UNRECOVERED_VALUE 0x2u /* pte / rr value / pta / psr */
+#define GE_UNRECOVERED_ITIR 0x4u
+#define GE_UNRECOVERED_SLOT 0x8u
+#define GE_UNRECOVERED_PS 0x10u
+#define GE_UNRECOVERED_INVALID 0x20u /* all known, but not a valid operand (reserved bits, page size) */
+
 #define GE_F_HAS_VALUE 0x1u
+#define GE_F_TRACED 0x2u
+#define GE_F_TRACE_FAULT 0x4u
+#define GE_VECTOR_UNKNOWN UINT64_MAX
 
 struct guest_event {
     uint64_t va;
@@ -66,13 +88,17 @@ struct guest_event {
     uint8_t size;  /* access size in bytes for references */
     uint8_t slot;  /* TR slot for ITR_* */
     uint8_t flags; /* GE_F_* */
-    uint16_t reserved;
+    uint16_t insns; /* instructions counted at this event */
 };
 
+/* No padding: the fields fill 32 bytes exactly (insns last, at 30), so events compare with memcmp
+ * (the refill and round-trip checks) and every byte is a field the sources set. */
 #ifdef __cplusplus
 static_assert(sizeof(struct guest_event) == 32, "guest_event is a fixed 32-byte record");
+static_assert(offsetof(struct guest_event, insns) == 30, "guest_event has no padding");
 #else
 _Static_assert(sizeof(struct guest_event) == 32, "guest_event is a fixed 32-byte record");
+_Static_assert(offsetof(struct guest_event, insns) == 30, "guest_event has no padding");
 #endif
 
 static inline int guest_event_is_reference(enum guest_event_kind k) { return k <= GE_LFETCH; }

@@ -1,6 +1,10 @@
 /* ski_reader.c - streaming reader of Ski trace files; see ski_reader.h and docs/ski-traces.md. */
 #include "ski_reader.h"
 
+#include "ski_system.h"
+
+#include "../model/util/input_file.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -10,7 +14,9 @@
 #include <sys/stat.h>
 
 #define ERR_LEN 512
-#define QUEUE_LEN 4 /* one record yields at most 3 events: pending IFETCH, pending MARK, its own */
+/* one record yields at most 3 events (pending IFETCH, pending MARK, its own), added to the one
+ * event ski_next holds back (see there) */
+#define QUEUE_LEN 4
 
 /* ---- format tables ------------------------------------------------------------------------- */
 
@@ -129,6 +135,8 @@ struct ski_reader {
     bool pend_disc;    /* a DISCONTINUITY waiting for its VIRT_CYCLE */
     uint64_t disc_off;
 
+    struct ski_sys *sys; /* a system-mode trace (ski_system.h); NULL for user mode */
+
     struct guest_event q[QUEUE_LEN];
     uint64_t q_off[QUEUE_LEN];
     unsigned qhead, qcount;
@@ -156,6 +164,11 @@ const char *ski_reader_error(const struct ski_reader *r) { return r->err; }
 int ski_reader_io_error(const struct ski_reader *r) { return r->io_error; }
 const struct ski_header *ski_reader_header(const struct ski_reader *r) { return &r->h; }
 const struct ski_stats *ski_reader_stats(const struct ski_reader *r) { return &r->st; }
+int ski_reader_system(const struct ski_reader *r) { return r->sys != NULL; }
+const struct ski_sys_stats *ski_reader_system_stats(const struct ski_reader *r)
+{
+    return r->sys ? ski_sys_stats(r->sys) : NULL;
+}
 uint64_t ski_reader_offset(const struct ski_reader *r) { return r->last_off; }
 
 const char *ski_header_string(const struct ski_reader *r, enum ski_header_string which)
@@ -313,12 +326,69 @@ static struct ski_reader *new_reader(const char *name, enum ski_ifetch_mode mode
     return r;
 }
 
+/*
+ * System mode or user mode? Only a system-mode Ski writes an IOFFSET after a CAPSULE that continues
+ * its bundle (a slot greater than the previous capsule's, no branch, interruption or
+ * discontinuity between them): user mode writes one only for the first instruction, after a
+ * taken branch and after a discontinuity (README). The first SKI_DETECT_WINDOW bytes of records
+ * are looked at without being consumed; anything malformed ends the look (the reading reports it).
+ */
+#define SKI_DETECT_WINDOW (64u * 1024u)
+
+static bool looks_system(struct ski_reader *r)
+{
+    const size_t avail = fill(r, SKI_DETECT_WINDOW);
+    const unsigned char *p = r->buf + r->pos;
+    int prev_slot = -1;
+    bool continues = false, fresh = false, disrupted = false;
+    for (size_t i = 0; i < avail;) {
+        const unsigned type = p[i], len = r->h.record_len[type];
+        if (!ski_record_name(type) || len == 0 || len < ski_record_min_len(type) || len > avail - i)
+            return false;
+        switch (type) {
+        case SKI_REC_CAPSULE: {
+            const int slot = p[i + SKI_CAPSULE_SLOT];
+            continues = prev_slot >= 0 && slot > prev_slot && !disrupted;
+            prev_slot = slot;
+            fresh = true;
+            disrupted = false;
+            break;
+        }
+        case SKI_REC_BUNDLE: break;
+        case SKI_REC_IOFFSET:
+            if (fresh && continues)
+                return true;
+            break;
+        case SKI_REC_BRANCH:
+        case SKI_REC_INTERRUPTION:
+        case SKI_REC_DISCONTINUITY:
+        case SKI_REC_VIRT_CYCLE:
+            disrupted = true;
+            fresh = false;
+            break;
+        case SKI_REC_END: return false;
+        default: fresh = false; break;
+        }
+        i += len;
+    }
+    return false;
+}
+
 static struct ski_reader *finish_open(struct ski_reader *r, char *err, size_t errlen)
 {
     if (read_header(r) != 0) {
         snprintf(err, errlen, "%s", r->err);
         ski_close(r);
         return NULL;
+    }
+    if (looks_system(r)) {
+        /* tracing from the first instruction: Ski's loader set psr = 0 */
+        r->sys = ski_sys_new(r->mode == SKI_IFETCH_INSN, r->h.virtual_cycle == 0.0, r->h.first_record);
+        if (!r->sys) {
+            snprintf(err, errlen, "%s: out of memory", r->name);
+            ski_close(r);
+            return NULL;
+        }
     }
     return r;
 }
@@ -337,11 +407,9 @@ struct ski_reader *ski_open_stream(FILE *f, const char *name, long long size_hin
 struct ski_reader *ski_open(const char *path, enum ski_ifetch_mode mode, char *err, size_t errlen)
 {
     const bool is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    FILE *f = input_file_open(path, "rb", true, err, errlen);
+    if (!f)
         return NULL;
-    }
     long long size = -1;
     struct stat sb;
     if (!is_stdin && fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode))
@@ -378,6 +446,7 @@ void ski_close(struct ski_reader *r)
         return;
     if (r->owns_file)
         fclose(r->f);
+    ski_sys_free(r->sys);
     free(r->name);
     free(r->buf);
     free(r);
@@ -401,6 +470,18 @@ static void push(struct ski_reader *r, uint64_t off, enum guest_event_kind kind,
     r->qcount++;
 }
 
+/* Counts one CAPSULE at the newest event: the one it emitted, or the event before it (an
+ * instruction inside a bundle already entered emits nothing). ski_next always holds the newest
+ * event back until the next one or the end is known, so there is one while events remain. */
+static void count_insn(struct ski_reader *r)
+{
+    if (r->qcount == 0)
+        return; /* cannot happen: the first CAPSULE always emits its IFETCH */
+    struct guest_event *newest = &r->q[(r->qhead + r->qcount - 1) % QUEUE_LEN];
+    if (newest->insns < UINT16_MAX) /* at most 3 per event: a bundle holds three slots */
+        newest->insns++;
+}
+
 /* The CAPSULE before this record is complete (its BUNDLE/IOFFSET, if any, came): emit its IFETCH. */
 static int flush_insn(struct ski_reader *r)
 {
@@ -415,6 +496,7 @@ static int flush_insn(struct ski_reader *r)
     r->st.bundles_entered += entered;
     if (r->mode == SKI_IFETCH_INSN || entered)
         push(r, r->pend_off, GE_IFETCH, r->pend_cpu, r->bundle, 0, 0, 16);
+    count_insn(r);
     return 0;
 }
 
@@ -435,25 +517,33 @@ static int flush_all(struct ski_reader *r)
     return 0;
 }
 
-static int do_capsule(struct ski_reader *r, const unsigned char *p, uint64_t off)
+/* What both modes check and count of a CAPSULE; 1 = it starts a bundle by the slot rule. */
+static int capsule_common(struct ski_reader *r, const unsigned char *p, uint64_t off)
 {
-    if (flush_all(r) != 0)
-        return -1;
     const unsigned slot = p[SKI_CAPSULE_SLOT];
     if (slot > 2)
         return fail(r, off, "CAPSULE slot %u is not 0, 1 or 2", slot);
     const bool new_bundle = r->prev_slot < 0 || (int)slot <= r->prev_slot;
     r->prev_slot = (int)slot;
-    /* another processor's instruction: its fetch is visible even inside the "same" bundle */
-    r->pend_cpu_change = r->st.instructions > 0 && p[SKI_CAPSULE_PROC] != r->cpu;
-    r->cpu = p[SKI_CAPSULE_PROC];
     r->st.instructions++;
     if (!(p[SKI_CAPSULE_FLAGS] & SKI_CAPSULE_F_PRED))
         r->st.pred_false++;
-    if (new_bundle) {
-        r->st.bundle_starts++;
+    r->st.bundle_starts += new_bundle;
+    return new_bundle;
+}
+
+static int do_capsule(struct ski_reader *r, const unsigned char *p, uint64_t off)
+{
+    if (flush_all(r) != 0)
+        return -1;
+    /* another processor's instruction: its fetch is visible even inside the "same" bundle */
+    r->pend_cpu_change = r->st.instructions > 0 && p[SKI_CAPSULE_PROC] != r->cpu;
+    const int new_bundle = capsule_common(r, p, off);
+    if (new_bundle < 0)
+        return -1;
+    r->cpu = p[SKI_CAPSULE_PROC];
+    if (new_bundle)
         r->bundle += 16;
-    }
     r->pend_insn = true;
     r->pend_new = new_bundle;
     r->pend_redirect = false;
@@ -462,10 +552,9 @@ static int do_capsule(struct ski_reader *r, const unsigned char *p, uint64_t off
     return 0;
 }
 
-static int do_doffset(struct ski_reader *r, const unsigned char *p, uint64_t off)
+/* A DOFFSET's event (checked and counted, the same in both modes). */
+static int dref_event(struct ski_reader *r, const unsigned char *p, uint64_t off, struct guest_event *ev)
 {
-    if (flush_all(r) != 0)
-        return -1;
     const unsigned kind = p[SKI_DOFFSET_KIND], size = p[SKI_DOFFSET_SIZE];
     enum guest_event_kind ek;
     switch (kind) {
@@ -491,7 +580,22 @@ static int do_doffset(struct ski_reader *r, const unsigned char *p, uint64_t off
     const unsigned ki = ski_dkind_index(kind);
     r->st.dref_kind[ki]++;
     r->st.dref_size[ki][si]++;
-    push(r, off, ek, r->cpu, ski_get_u64(p + SKI_DOFFSET_ADDR), 0, 0, esize);
+    memset(ev, 0, sizeof *ev);
+    ev->kind = (uint8_t)ek;
+    ev->cpu = r->cpu;
+    ev->va = ski_get_u64(p + SKI_DOFFSET_ADDR);
+    ev->size = esize;
+    return 0;
+}
+
+static int do_doffset(struct ski_reader *r, const unsigned char *p, uint64_t off)
+{
+    if (flush_all(r) != 0)
+        return -1;
+    struct guest_event ev;
+    if (dref_event(r, p, off, &ev) != 0)
+        return -1;
+    push(r, off, (enum guest_event_kind)ev.kind, ev.cpu, ev.va, 0, 0, ev.size);
     return 0;
 }
 
@@ -515,6 +619,90 @@ static int check_trailing(struct ski_reader *r, uint64_t end_rec_off, uint64_t e
     }
     return fail(r, end_off, "%" PRIu64 " byte%s after the end-of-trace record (type 0xf0) at offset %" PRIu64, extra,
                 extra == 1 ? "" : "s", end_rec_off);
+}
+
+static int sys_fail(struct ski_reader *r)
+{
+    return fail(r, ski_sys_error_offset(r->sys), "%s", ski_sys_error(r->sys));
+}
+
+/* One record of a system-mode trace, checked as in user mode, handed to ski_system.c. */
+static int sys_record(struct ski_reader *r, unsigned type, const unsigned char *p, uint64_t off)
+{
+    struct ski_sys *s = r->sys;
+    if (r->pend_disc && type != SKI_REC_VIRT_CYCLE) { /* a DISCONTINUITY without its VIRT_CYCLE */
+        r->pend_disc = false;
+        if (ski_sys_discontinuity(s, 0, r->disc_off) != 0)
+            return sys_fail(r);
+    }
+    int rc = 0;
+    switch (type) {
+    case SKI_REC_CAPSULE: {
+        const int new_bundle = capsule_common(r, p, off);
+        if (new_bundle < 0)
+            return -1;
+        r->cpu = p[SKI_CAPSULE_PROC];
+        rc = ski_sys_capsule(s, p[SKI_CAPSULE_PROC], (p[SKI_CAPSULE_FLAGS] & SKI_CAPSULE_F_PRED) != 0,
+                             p[SKI_CAPSULE_SLOT], off);
+        break;
+    }
+    case SKI_REC_BUNDLE: {
+        /* four LE u32 A, B, C, D: the bundle is the LE u64 (A<<32)|B, then (C<<32)|D */
+        uint8_t bytes[16];
+        ia64_bundle_bytes((uint64_t)ski_get_u32(p + 4) << 32 | ski_get_u32(p + 8),
+                          (uint64_t)ski_get_u32(p + 12) << 32 | ski_get_u32(p + 16), bytes);
+        rc = ski_sys_bundle(s, bytes, off);
+        break;
+    }
+    case SKI_REC_IOFFSET:
+        r->st.redirects++;
+        rc = ski_sys_ioffset(s, ski_get_u64(p + SKI_IOFFSET_ADDR), off);
+        break;
+    case SKI_REC_DOFFSET: {
+        struct guest_event ev;
+        if (dref_event(r, p, off, &ev) != 0)
+            return -1;
+        rc = ski_sys_dref(s, &ev, off);
+        break;
+    }
+    case SKI_REC_INTERRUPTION: {
+        uint64_t v[5];
+        for (unsigned i = 0; i < 5; i++)
+            v[i] = ski_get_u64(p + SKI_INTR_PSR + 8 * i);
+        rc = ski_sys_interruption(s, v, off);
+        break;
+    }
+    case SKI_REC_DISCONTINUITY:
+        r->pend_disc = true;
+        r->disc_off = off;
+        rc = ski_sys_other(s, off);
+        break;
+    case SKI_REC_VIRT_CYCLE: {
+        const uint32_t n = ski_get_u32(p + SKI_VIRT_CYCLE_COUNT);
+        r->st.untraced += n;
+        if (r->pend_disc) {
+            r->pend_disc = false;
+            rc = ski_sys_discontinuity(s, n, r->disc_off);
+        } else {
+            rc = ski_sys_other(s, off);
+        }
+        break;
+    }
+    case SKI_REC_BRANCH: rc = ski_sys_branch(s, ski_get_u64(p + SKI_BRANCH_TARGET), off); break;
+    case SKI_REC_AR_VALUE: rc = ski_sys_ar_value(s, ski_get_u64(p + SKI_VALUE), off); break;
+    case SKI_REC_CANONICAL:
+        return fail(r, off, "record type 0x20 (canonical) is not supported: Ski writes atomic records only");
+    case SKI_REC_END:
+        if (ski_sys_end(s, off) != 0)
+            return sys_fail(r);
+        if (check_trailing(r, off, cur_off(r)) != 0)
+            return -1;
+        r->state = 1;
+        break;
+    default: rc = ski_sys_other(s, off); break;
+    }
+    r->st.bundles_entered = ski_sys_stats(s)->bundles;
+    return rc != 0 ? sys_fail(r) : 0;
 }
 
 /* Reads one record; queues the events it completes. 0 ok (state may now be 1), -1 error. */
@@ -553,6 +741,8 @@ static int step(struct ski_reader *r)
     r->st.records++;
     r->st.by_type[type]++;
     r->st.bytes = cur_off(r);
+    if (r->sys)
+        return sys_record(r, type, p, off);
 
     switch (type) {
     case SKI_REC_CAPSULE:
@@ -609,7 +799,13 @@ static int step(struct ski_reader *r)
 int ski_next(struct ski_reader *r, struct guest_event *ev)
 {
     for (;;) {
-        if (r->qcount) {
+        /* the newest event waits for the record after it: instructions that emit no event
+         * are counted at it (count_insn here, in ski_system.c for a system-mode trace) */
+        if (r->sys && ski_sys_pop(r->sys, ev, &r->last_off, r->state != 0)) {
+            r->st.events++;
+            return 1;
+        }
+        if (r->qcount > 1 || (r->qcount && r->state != 0)) {
             *ev = r->q[r->qhead];
             r->last_off = r->q_off[r->qhead];
             r->qhead = (r->qhead + 1) % QUEUE_LEN;

@@ -17,6 +17,11 @@
  *   MARK       code 1 for INTERRUPTION (va = IIP, op1 = ISR);
  *              code 2 for DISCONTINUITY (va = 0, op1 = the following VIRT_CYCLE count)
  * All other records are counted (ski_reader_stats()) but produce no event.
+ * Instructions: every CAPSULE adds 1 to the `insns` of the newest event at the time it is
+ * complete: its own IFETCH, or, for an instruction of a bundle already entered, the event before
+ * it. The events' insns add up to ski_stats.instructions (an event is returned only once the
+ * next one or the end of the trace is known). A system-mode trace (ski_reader_system()) makes the
+ * events ski_system.h lists, counted by the same rule.
  */
 #ifndef VHPTSIM_SKI_READER_H
 #define VHPTSIM_SKI_READER_H
@@ -70,6 +75,7 @@ struct ski_stats {
 };
 
 struct ski_reader;
+struct ski_sys_stats; /* ski_system.h */
 
 /* Opens path ("-" for standard input). NULL on failure (cannot open, or a bad header), with
  * the message in err. */
@@ -95,6 +101,11 @@ const struct ski_header *ski_reader_header(const struct ski_reader *r);
 /* A header string (host, tool name, ...) or NULL if absent or not inside the string block. */
 const char *ski_header_string(const struct ski_reader *r, enum ski_header_string which);
 const struct ski_stats *ski_reader_stats(const struct ski_reader *r);
+/* Nonzero for a system-mode trace (decided at open from the first 64 KiB of records, see
+ * docs/ski-traces.md "System mode"): its events follow ski_system.h. */
+int ski_reader_system(const struct ski_reader *r);
+/* The system-mode figures (interruptions, privileged instructions, operands); NULL in user mode. */
+const struct ski_sys_stats *ski_reader_system_stats(const struct ski_reader *r);
 /* File offset of the record the last event came from. */
 uint64_t ski_reader_offset(const struct ski_reader *r);
 

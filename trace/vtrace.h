@@ -12,6 +12,7 @@
 #include "guest_event.h"
 
 #define VTRACE_MAX_VCPUS 64
+#define VTRACE_MAX_INSNS_PER_IFETCH 3 /* an IA-64 bundle holds three instructions */
 
 struct vtrace_reader;
 
@@ -26,6 +27,11 @@ int vtrace_next(struct vtrace_reader *r, struct guest_event *ev);
 const char *vtrace_reader_error(const struct vtrace_reader *r);
 /* Number of vCPUs the trace declares (final once the first event or the end was read). */
 unsigned vtrace_vcpus(const struct vtrace_reader *r);
+/* Line of the "vcpus N" directive (0: none, the trace has one vCPU). */
+unsigned long vtrace_vcpus_line(const struct vtrace_reader *r);
+/* N of the trace's "insns_per_ifetch N" directive (each ifetch counts N instructions), 0 when
+ * it has none: the trace does not count instructions. Final once the first event was read. */
+unsigned vtrace_insns_per_ifetch(const struct vtrace_reader *r);
 /* Line of the event last returned. */
 unsigned long vtrace_line(const struct vtrace_reader *r);
 
@@ -33,5 +39,7 @@ unsigned long vtrace_line(const struct vtrace_reader *r);
 int vtrace_write_event(FILE *out, const struct guest_event *ev);
 /* Writes the "vcpus N" directive that must precede the events when N > 1. */
 int vtrace_write_header(FILE *out, unsigned vcpus);
+/* Writes the "insns_per_ifetch N" directive (nothing for N = 0). */
+int vtrace_write_insns_per_ifetch(FILE *out, unsigned n);
 
 #endif

@@ -5,14 +5,17 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../model/ia64/ia64_arch.h"
+#include "../model/util/input_file.h"
 #include "../model/util/num_parse.h"
 #include "vtrace.h"
 
 #define MAX_TOKENS 16
 #define ERR_LEN 512
+/* The longest line, without its newline: an event line is under 200 bytes, so this leaves room
+ * for any comment while a file without newlines (/dev/zero, a binary) cannot grow memory. */
+#define LINE_MAX_BYTES (64 * 1024)
 
 struct token {
     const char *text; /* NUL-terminated inside the line buffer */
@@ -24,13 +27,15 @@ struct vtrace_reader {
     FILE *f;
     bool owns_file;
     char *name;
-    char *line;
-    size_t line_cap;
+    char *line; /* LINE_MAX_BYTES + 1 */
     unsigned long lineno;
     unsigned vcpus;
+    unsigned long vcpus_line; /* of the 'vcpus N' directive; 0 if none */
     unsigned default_cpu;
     bool seen_event;
     bool seen_vcpus;
+    bool seen_insns;
+    unsigned insns_per_ifetch; /* 0: the trace does not count instructions */
     char err[ERR_LEN];
 };
 
@@ -52,6 +57,8 @@ static int fail(struct vtrace_reader *r, unsigned col, const char *fmt, ...)
 
 const char *vtrace_reader_error(const struct vtrace_reader *r) { return r->err; }
 unsigned vtrace_vcpus(const struct vtrace_reader *r) { return r->vcpus; }
+unsigned long vtrace_vcpus_line(const struct vtrace_reader *r) { return r->vcpus_line; }
+unsigned vtrace_insns_per_ifetch(const struct vtrace_reader *r) { return r->insns_per_ifetch; }
 unsigned long vtrace_line(const struct vtrace_reader *r) { return r->lineno; }
 
 /* ---- open / close --------------------------------------------------------------------------- */
@@ -59,10 +66,16 @@ unsigned long vtrace_line(const struct vtrace_reader *r) { return r->lineno; }
 struct vtrace_reader *vtrace_open_stream(FILE *f, const char *name, char *err, size_t errlen)
 {
     struct vtrace_reader *r = calloc(1, sizeof *r);
-    if (r)
+    if (r) {
         r->name = strdup(name);
-    if (!r || !r->name) {
+        r->line = malloc(LINE_MAX_BYTES + 1);
+    }
+    if (!r || !r->name || !r->line) {
         snprintf(err, errlen, "%s: out of memory", name);
+        if (r) {
+            free(r->name);
+            free(r->line);
+        }
         free(r);
         return NULL;
     }
@@ -74,17 +87,9 @@ struct vtrace_reader *vtrace_open_stream(FILE *f, const char *name, char *err, s
 struct vtrace_reader *vtrace_open(const char *path, char *err, size_t errlen)
 {
     const bool is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    FILE *f = input_file_open(path, "r", true, err, errlen);
+    if (!f)
         return NULL;
-    }
-    struct stat st;
-    if (!is_stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s: cannot open: is a directory", path);
-        fclose(f);
-        return NULL;
-    }
     struct vtrace_reader *r = vtrace_open_stream(f, is_stdin ? "<stdin>" : path, err, errlen);
     if (!r) {
         if (!is_stdin)
@@ -327,9 +332,9 @@ static int parse_purge(struct args *a, struct guest_event *ev)
     return check_ps(a->r, pos_col(a, 1), ev->op0);
 }
 
-#define RR_RESERVED_MASK (UINT64_C(0x2) | ~UINT64_C(0xffffffff))
-#define PTA_RESERVED_MASK (UINT64_C(0x2) | UINT64_C(0x7e00))
-#define PSR_UNSUPPORTED ((UINT64_C(1) << 15) | (UINT64_C(1) << 34) | (UINT64_C(1) << 46))
+#define RR_RESERVED_MASK IA64_RR_RESERVED_MASK
+#define PTA_RESERVED_MASK IA64_PTA_RESERVED_MASK
+#define PSR_UNSUPPORTED IA64_PSR_KVM_UNSUPPORTED
 
 static int parse_rr(struct args *a, struct guest_event *ev)
 {
@@ -520,20 +525,55 @@ static int parse_cpu_number(struct vtrace_reader *r, const struct token *t, unsi
     return 0;
 }
 
+/* A header directive "NAME N" (tok[0] is NAME): before the first event, at most once, N in 1..max. */
+static int directive(struct vtrace_reader *r, const struct token *tok, int n, unsigned max, bool *seen, unsigned *out)
+{
+    uint64_t v;
+    if (r->seen_event)
+        return fail(r, tok[0].col, "'%s' must come before the first event", tok[0].text);
+    if (*seen)
+        return fail(r, tok[0].col, "'%s' given twice", tok[0].text);
+    if (n != 2 || tok[1].value || !parse_u64(tok[1].text, &v) || v < 1 || v > max)
+        return fail(r, n > 1 ? tok[1].col : tok[0].col, "'%s' needs a count from 1 to %u", tok[0].text, max);
+    *out = (unsigned)v;
+    *seen = true;
+    return 0;
+}
+
+/* The next line into r->line, NUL-terminated: 1, 0 at the end, -1 on an error. Reads at most
+ * LINE_MAX_BYTES and stops at a NUL byte, so no input makes it hold more. */
+static int read_line(struct vtrace_reader *r)
+{
+    size_t n = 0;
+    int ch = EOF;
+    errno = 0;
+    while (n < LINE_MAX_BYTES && (ch = getc_unlocked(r->f)) != EOF) {
+        if (ch == '\0') {
+            r->lineno++;
+            return fail(r, 1, "NUL byte in a text trace (is this a binary file?)");
+        }
+        r->line[n++] = (char)ch;
+        if (ch == '\n')
+            break;
+    }
+    if (ch == EOF && ferror(r->f))
+        return r->lineno++, fail(r, 1, "read error: %s", strerror(errno ? errno : EIO));
+    if (n == 0)
+        return 0;
+    r->lineno++;
+    if (r->line[n - 1] != '\n' && n == LINE_MAX_BYTES && (ch = getc_unlocked(r->f)) != EOF && ch != '\n')
+        return fail(r, 1, "line longer than %d bytes (is this a text trace?)", LINE_MAX_BYTES);
+    r->line[n] = '\0';
+    return 1;
+}
+
 int vtrace_next(struct vtrace_reader *r, struct guest_event *ev)
 {
     struct token tok[MAX_TOKENS];
     for (;;) {
-        errno = 0;
-        const ssize_t len = getline(&r->line, &r->line_cap, r->f);
-        if (len < 0) {
-            if (ferror(r->f))
-                return fail(r, 1, "read error: %s", strerror(errno ? errno : EIO));
-            return 0;
-        }
-        r->lineno++;
-        if (memchr(r->line, '\0', (size_t)len))
-            return fail(r, 1, "NUL byte in a text trace (is this a binary file?)");
+        const int got = read_line(r);
+        if (got <= 0)
+            return got;
         const int n = tokenize(r, r->line, tok);
         if (n < 0)
             return -1;
@@ -544,16 +584,14 @@ int vtrace_next(struct vtrace_reader *r, struct guest_event *ev)
         if (kw->value)
             return fail(r, kw->col, "expected an event, got the field '%s='", kw->text);
         if (strcmp(kw->text, "vcpus") == 0) {
-            uint64_t v;
-            if (r->seen_event)
-                return fail(r, kw->col, "'vcpus' must come before the first event");
-            if (r->seen_vcpus)
-                return fail(r, kw->col, "'vcpus' given twice");
-            if (n != 2 || tok[1].value || !parse_u64(tok[1].text, &v) || v < 1 || v > VTRACE_MAX_VCPUS)
-                return fail(r, n > 1 ? tok[1].col : kw->col, "'vcpus' needs a count from 1 to %d",
-                            VTRACE_MAX_VCPUS);
-            r->vcpus = (unsigned)v;
-            r->seen_vcpus = true;
+            if (directive(r, tok, n, VTRACE_MAX_VCPUS, &r->seen_vcpus, &r->vcpus) < 0)
+                return -1;
+            r->vcpus_line = r->lineno;
+            continue;
+        }
+        if (strcmp(kw->text, "insns_per_ifetch") == 0) {
+            if (directive(r, tok, n, VTRACE_MAX_INSNS_PER_IFETCH, &r->seen_insns, &r->insns_per_ifetch) < 0)
+                return -1;
             continue;
         }
         unsigned cpu = r->default_cpu;
@@ -572,6 +610,8 @@ int vtrace_next(struct vtrace_reader *r, struct guest_event *ev)
         if (parse_event(r, &tok[first], &tok[first + 1], n - first - 1, ev) < 0)
             return -1;
         ev->cpu = (uint16_t)cpu;
+        if (ev->kind == GE_IFETCH)
+            ev->insns = (uint16_t)r->insns_per_ifetch;
         r->seen_event = true;
         return 1;
     }

@@ -11,6 +11,13 @@ int vtrace_write_header(FILE *out, unsigned vcpus)
     return fprintf(out, "vcpus %u\n", vcpus) < 0 ? -1 : 0;
 }
 
+int vtrace_write_insns_per_ifetch(FILE *out, unsigned n)
+{
+    if (n == 0)
+        return 0;
+    return fprintf(out, "insns_per_ifetch %u\n", n) < 0 ? -1 : 0;
+}
+
 int vtrace_write_event(FILE *out, const struct guest_event *ev)
 {
     const enum guest_event_kind kind = (enum guest_event_kind)ev->kind;

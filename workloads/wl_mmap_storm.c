@@ -14,7 +14,9 @@
  * first + mmap_live becomes live: the new mapping takes the next chunk position, which with
  * n == mmap_live is the position just unmapped (Linux's mmap often hands the same range back).
  * A position is never referenced between its munmap and its next mapping. The MARK goes to the
- * vCPU of the reference that follows it.
+ * vCPU whose data reference completed the interval (that thread calls munmap); in interleave
+ * mode that is vCPU (j * munmap_interval - 1) mod nr_vcpus for the j-th munmap when every
+ * reference is a data reference (docs/workloads.md).
  */
 #include <string.h>
 
@@ -63,7 +65,7 @@ void wl_mmap_storm_before_ref(struct wl_instance *in)
     ev.op0 = WL_MARK_MUNMAP;
     ev.va = chunk_addr(pt, pt->first);
     ev.op1 = pt->chunk;
-    ev.cpu = (uint16_t)wl_next_ref_cpu(in);
+    ev.cpu = (uint16_t)in->last_data_cpu; /* the thread whose reference triggered it */
     wl_push(in, &ev);
     pt->first++; /* mapping first + live is now live, its first touch pending */
 }

@@ -177,6 +177,9 @@ int workload_check(const struct workload_params *p, char *err, size_t errlen)
         return wl_fail(err, errlen, "write_fraction %g must be in 0..1", p->write_fraction);
     if (!fraction_ok(p->ifetch_fraction))
         return wl_fail(err, errlen, "ifetch_fraction %g must be in 0..1", p->ifetch_fraction);
+    if (p->insns_per_ifetch > WL_MAX_INSNS_PER_IFETCH)
+        return wl_fail(err, errlen, "insns_per_ifetch %u must be 0..%d (instructions in a bundle)", p->insns_per_ifetch,
+                       WL_MAX_INSNS_PER_IFETCH);
     if (p->nr_vcpus < 1 || p->nr_vcpus > WL_MAX_VCPUS)
         return wl_fail(err, errlen, "nr_vcpus %u must be 1..%d", p->nr_vcpus, WL_MAX_VCPUS);
     if ((unsigned)p->vcpu_mode >= WL_VCPU_MODE_COUNT)
@@ -313,12 +316,15 @@ static void build_reference(struct wl_instance *in, struct guest_event *ev)
         ev->kind = GE_IFETCH;
         ev->va = p->code_base + pt->code_off;
         ev->size = WL_IFETCH_SIZE;
+        ev->insns = (uint16_t)p->insns_per_ifetch;
         pt->code_off += WL_IFETCH_SIZE;
         if (pt->code_off >= p->code_footprint)
             pt->code_off = 0;
     } else {
-        if (p->kind == WL_MMAP_STORM)
-            wl_mmap_storm_before_ref(in);
+        if (p->kind == WL_MMAP_STORM) {
+            wl_mmap_storm_before_ref(in);             /* a munmap on last_data_cpu, if due */
+            in->last_data_cpu = wl_next_ref_cpu(in); /* this reference's vCPU */
+        }
         int store;
         ev->va = pattern_next(pt, &store);
         if (!store && p->write_fraction > 0)

@@ -56,6 +56,7 @@ enum workload_vcpu_mode {
 #define WL_MAX_VCPUS 64                 /* = VTRACE_MAX_VCPUS */
 #define WL_ZIPF_MAX_ITEMS (1u << 22)    /* zipf table cap: 4 Mi items, 32 MiB of doubles */
 #define WL_IFETCH_SIZE 16               /* one bundle */
+#define WL_MAX_INSNS_PER_IFETCH 3       /* = VTRACE_MAX_INSNS_PER_IFETCH: three slots a bundle */
 #define WL_DEFAULT_BASE UINT64_C(0x6000000000000000)      /* region 3: Linux/ia64 user data */
 #define WL_DEFAULT_CODE_BASE UINT64_C(0x4000000000000000) /* region 2: Linux/ia64 user text */
 #define WL_HUGEPAGE_BASE UINT64_C(0x8000000000000000)     /* region 4: Linux/ia64 hugetlb */
@@ -98,6 +99,8 @@ struct workload_params {
     double ifetch_fraction;   /* fraction of references that are IFETCH, 0..1 (0 = none) */
     uint64_t code_base;       /* first bundle of the code */
     uint64_t code_footprint;  /* bytes of code, fetched sequentially and wrapping */
+    unsigned insns_per_ifetch; /* instructions each IFETCH stands for (event insns), 0..3; 0 = the
+                                  stream does not count instructions (no MPKI) */
 
     /* vCPUs */
     unsigned nr_vcpus;        /* 1..WL_MAX_VCPUS */

@@ -56,6 +56,7 @@ struct wl_instance {
     unsigned exits_done;   /* multiproc end: exit steps done */
     unsigned exit_first;   /* multiproc end: the process current after the last reference */
     int ending, finished;
+    unsigned last_data_cpu; /* vCPU of the last data reference (mmap_storm: who munmaps) */
     struct guest_event q[WL_QUEUE_CAP];
     unsigned qhead, qn;
 };

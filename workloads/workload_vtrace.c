@@ -2,7 +2,8 @@
  * workload_vtrace.c - a workload's whole stream as a vtrace file (docs/vtrace.md).
  *
  * The file starts with '#' comments that name the generator and its parameters (so a trace
- * says where it came from) and the guest page size hint, then "vcpus N" when N > 1, then one
+ * says where it came from) and the guest page size hint, then "vcpus N" when N > 1 and
+ * "insns_per_ifetch N" when the workload counts instructions, then one
  * line per event in vtrace_write_event's exact form: reading it back gives the same events.
  */
 #include <inttypes.h>
@@ -52,6 +53,8 @@ int workload_write_vtrace(const struct workload_params *p, FILE *out)
     int rc = write_comments(p, out);
     if (rc == 0)
         rc = vtrace_write_header(out, p->nr_vcpus);
+    if (rc == 0)
+        rc = vtrace_write_insns_per_ifetch(out, p->insns_per_ifetch);
     struct guest_event ev;
     while (rc == 0 && workload_next(w, &ev) == 1)
         rc = vtrace_write_event(out, &ev);

@@ -62,14 +62,16 @@ int cost_row_parse(const char *name, enum cost_row *r);
 struct cost_account {
     uint64_t cycles[COST_ROW_COUNT];
     uint64_t total;
+    int overflow; /* the total passed 2^64 - 1 cycles: every figure here is wrong, report it */
 };
 
 /* Charges n units of row r; returns the cycles added. The only way cycles enter an account. */
 static inline uint64_t cost_charge(struct cost_account *a, const struct cost_table *t, enum cost_row r, uint64_t n)
 {
-    const uint64_t c = t->cycles[r] * n;
+    uint64_t c;
+    /* no row exceeds the total, so checking the total covers every row */
+    a->overflow |= __builtin_mul_overflow(t->cycles[r], n, &c) | __builtin_add_overflow(a->total, c, &a->total);
     a->cycles[r] += c;
-    a->total += c;
     return c;
 }
 

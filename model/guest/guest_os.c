@@ -49,6 +49,7 @@ struct gcpu {
     int booted;
     int flush_at_switch; /* ia64_need_tlb_flush: another vCPU wrapped the context space */
     int flush_now;       /* another vCPU ran flush_tlb_all (the IPI this vCPU owes) */
+    struct guest_os_stats stats; /* what happened while serving this vCPU's calls */
 };
 
 struct guest_os {
@@ -64,8 +65,11 @@ struct guest_os {
     unsigned ctx_next, ctx_limit, ctx_max;
     uint64_t *ctx_bitmap;   /* in use, or freed but not yet flushed */
     uint64_t *ctx_flushmap; /* freed by an exit: reusable after the next wrap */
-    struct guest_os_stats stats;
+    unsigned serving;       /* the vCPU whose call runs now: its counters count */
 };
+
+/* the counters of the vCPU being served (every call runs on behalf of one vCPU) */
+static struct guest_os_stats *stats_of(struct guest_os *os) { return &os->cpu[os->serving].stats; }
 
 /* ---- parameters ---------------------------------------------------------------------------- */
 
@@ -266,7 +270,7 @@ static void ctx_wrap(struct guest_os *os, unsigned cpu, struct guest_os_out *out
         os->ctx_next = find_next(os->ctx_bitmap, os->ctx_max, 1, 0);
     }
     os->ctx_limit = find_next(os->ctx_bitmap, os->ctx_max, os->ctx_next, 1);
-    os->stats.rid_wraps++;
+    stats_of(os)->rid_wraps++;
     for (unsigned i = 0; i < os->p.nr_vcpus; i++)
         if (i != cpu)
             os->cpu[i].flush_at_switch = 1;
@@ -296,7 +300,7 @@ static void switch_to(struct guest_os *os, unsigned cpu, uint64_t id, struct gue
     struct gcpu *c = &os->cpu[cpu];
     struct gproc *pr = proc_get(os, id, 1);
     if (!pr) {
-        os->stats.alloc_failures++; /* host out of memory: stay in the old address space */
+        stats_of(os)->alloc_failures++; /* host out of memory: stay in the old address space */
         return;
     }
     if (c->cur != pr) {
@@ -307,7 +311,7 @@ static void switch_to(struct guest_os *os, unsigned cpu, uint64_t id, struct gue
     }
     ctx_get(os, pr, cpu, out);
     if (c->flush_at_switch || c->flush_now) { /* delayed_tlb_flush */
-        os->stats.delayed_flushes++;
+        stats_of(os)->delayed_flushes++;
         emit_local_flush(os, cpu, out);
     }
     for (unsigned r = 0; r < 8; r++)
@@ -358,15 +362,15 @@ static int vhpt_slot(struct guest_os *os, struct gproc *pr, uint64_t va, int cre
     if (!create)
         return -1;
     if (guest_frames_alloc(&os->frames, GUEST_FRAME_PT, ps, frame) != 0) {
-        os->stats.alloc_failures++;
+        stats_of(os)->alloc_failures++;
         return -1;
     }
     if (u64_map_put(&pr->vhpt_pages, *vpage, *frame) != 0) {
         guest_frames_release(&os->frames, GUEST_FRAME_PT, ps, *frame);
-        os->stats.alloc_failures++;
+        stats_of(os)->alloc_failures++;
         return -1;
     }
-    os->stats.pt_pages_allocated++;
+    stats_of(os)->pt_pages_allocated++;
     return 0;
 }
 
@@ -379,7 +383,7 @@ static int vhpt_store(struct guest_os *os, struct gproc *pr, uint64_t va, uint64
     const unsigned ps = os->p.region_ps[ia64_region(va)];
     const uint64_t gpa = frame | (iha & (ia64_psize(ps) - 1));
     if (phys_mem_write(os->mem, machine_addr(os->p2m, gpa), value, 8) != 0) {
-        os->stats.alloc_failures++;
+        stats_of(os)->alloc_failures++;
         return -1;
     }
     return 0;
@@ -398,15 +402,15 @@ static int ensure_pte(struct guest_os *os, struct gproc *pr, uint64_t va, uint64
         frame = *f;
     } else {
         if (guest_frames_alloc(&os->frames, GUEST_FRAME_DATA, ps, &frame) != 0) {
-            os->stats.alloc_failures++;
+            stats_of(os)->alloc_failures++;
             return -1;
         }
         if (u64_map_put(&pr->pages, page, frame) != 0) {
             guest_frames_release(&os->frames, GUEST_FRAME_DATA, ps, frame);
-            os->stats.alloc_failures++;
+            stats_of(os)->alloc_failures++;
             return -1;
         }
-        os->stats.frames_allocated++;
+        stats_of(os)->frames_allocated++;
     }
     *pte = page_pte(pr, frame);
     if (region_uses_vhpt(&os->p, r))
@@ -475,9 +479,30 @@ void guest_os_destroy(struct guest_os *os)
     free(os);
 }
 
-const struct guest_os_stats *guest_os_get_stats(const struct guest_os *os)
+struct guest_os_stats guest_os_get_cpu_stats(const struct guest_os *os, unsigned cpu)
 {
-    return &os->stats;
+    struct guest_os_stats s;
+    memset(&s, 0, sizeof s);
+    if (cpu < os->p.nr_vcpus)
+        s = os->cpu[cpu].stats;
+    return s;
+}
+
+/* every field is a uint64_t count, so the sum adds them word by word (a new counter is summed too) */
+_Static_assert(sizeof(struct guest_os_stats) % sizeof(uint64_t) == 0, "guest_os_stats holds uint64_t counts only");
+
+struct guest_os_stats guest_os_get_stats(const struct guest_os *os)
+{
+    enum { WORDS = sizeof(struct guest_os_stats) / sizeof(uint64_t) };
+    uint64_t total[WORDS] = {0}, one[WORDS];
+    for (unsigned c = 0; c < os->p.nr_vcpus; c++) {
+        memcpy(one, &os->cpu[c].stats, sizeof one);
+        for (unsigned i = 0; i < WORDS; i++)
+            total[i] += one[i];
+    }
+    struct guest_os_stats sum;
+    memcpy(&sum, total, sizeof sum);
+    return sum;
 }
 
 static void boot(struct guest_os *os, unsigned cpu, struct guest_os_out *out)
@@ -500,6 +525,7 @@ static int enter(struct guest_os *os, unsigned cpu, struct guest_os_out *out)
     out->retry = 0;
     if (cpu >= os->p.nr_vcpus)
         return -1;
+    os->serving = cpu;
     if (!os->cpu[cpu].booted)
         boot(os, cpu, out);
     return 0;
@@ -511,6 +537,7 @@ void guest_os_boot(struct guest_os *os, unsigned cpu, struct guest_os_out *out)
     out->retry = 0;
     if (cpu >= os->p.nr_vcpus)
         return;
+    os->serving = cpu;
     boot(os, cpu, out);
 }
 
@@ -548,7 +575,7 @@ static void unmap_page(struct guest_os *os, struct gproc *pr, uint64_t page, uin
     if (region_uses_vhpt(&os->p, r))
         (void)vhpt_store(os, pr, page, 0, 0);
     if (guest_frames_release(&os->frames, GUEST_FRAME_DATA, os->p.region_ps[r], frame) != 0)
-        os->stats.alloc_failures++;
+        stats_of(os)->alloc_failures++;
 }
 
 static void flush_all_vcpus(struct guest_os *os, unsigned cpu, struct guest_os_out *out, int global)
@@ -562,7 +589,7 @@ static void flush_all_vcpus(struct guest_os *os, unsigned cpu, struct guest_os_o
 
 static void do_munmap(struct guest_os *os, unsigned cpu, uint64_t start, uint64_t len, struct guest_os_out *out)
 {
-    os->stats.munmaps++;
+    stats_of(os)->munmaps++;
     if (len == 0)
         return;
     const unsigned r = ia64_region(start);
@@ -606,7 +633,7 @@ static void do_munmap(struct guest_os *os, unsigned cpu, uint64_t start, uint64_
         if (!u64_map_del(&pr->pages, pages.v[i], &frame))
             continue;
         unmap_page(os, pr, pages.v[i], frame);
-        os->stats.pages_unmapped++;
+        stats_of(os)->pages_unmapped++;
         if (region_uses_vhpt(&os->p, ia64_region(pages.v[i]))) {
             const unsigned pps = os->p.region_ps[ia64_region(pages.v[i])];
             const uint64_t vpage = ia64_page_align(
@@ -620,9 +647,12 @@ static void do_munmap(struct guest_os *os, unsigned cpu, uint64_t start, uint64_
     if (pages.n == 0) {
         /* nothing was mapped: no flush (tlb->need_flush stays 0) */
     } else if (os->p.purge == GUEST_PURGE_PTC_E || cross || purges > GUEST_OS_MUNMAP_PURGES_MAX) {
-        os->stats.munmap_flushes++;
+        stats_of(os)->munmap_flushes++;
+        if (os->p.purge != GUEST_PURGE_PTC_E) /* the configured page-by-page style did not apply */
+            stats_of(os)->munmap_purge_fallbacks++;
         flush_all_vcpus(os, cpu, out, os->p.purge != GUEST_PURGE_PTC_L);
     } else {
+        stats_of(os)->munmap_page_purges++;
         const enum guest_event_kind kind = os->p.purge == GUEST_PURGE_PTC_GA ? GE_PTC_GA : GE_PTC_L;
         for (size_t i = 0; i < pages.n; i++)
             emit(out, cpu, kind, pages.v[i], os->p.region_ps[ia64_region(pages.v[i])], 0);
@@ -640,7 +670,7 @@ static void do_exit(struct guest_os *os, unsigned cpu)
     struct gproc *pr = os->cpu[cpu].cur;
     if (!pr)
         return;
-    os->stats.exits++;
+    stats_of(os)->exits++;
     for (size_t i = 0; i < pr->pages.cap; i++)
         if (pr->pages.used[i])
             unmap_page(os, pr, pr->pages.keys[i], pr->pages.vals[i]);
@@ -648,7 +678,7 @@ static void do_exit(struct guest_os *os, unsigned cpu)
         if (pr->vhpt_pages.used[i] &&
             guest_frames_release(&os->frames, GUEST_FRAME_PT, os->p.region_ps[ia64_region(pr->vhpt_pages.keys[i])],
                                  pr->vhpt_pages.vals[i]) != 0)
-            os->stats.alloc_failures++;
+            stats_of(os)->alloc_failures++;
     if (pr->ctx != 0)
         bit_set(os->ctx_flushmap, pr->ctx);
     for (unsigned i = 0; i < os->p.nr_vcpus; i++)
@@ -668,14 +698,14 @@ void guest_os_on_event(struct guest_os *os, const struct guest_event *ev, struct
     if (kind != GE_CTX_SWITCH && kind != GE_MARK)
         return; /* references and TLB instructions: observed only */
     if (os->cpu[cpu].flush_now) { /* the flush_tlb_all IPI, taken on the way */
-        os->stats.delayed_flushes++;
+        stats_of(os)->delayed_flushes++;
         emit_local_flush(os, cpu, out);
     }
     switch (kind) {
     case GE_CTX_SWITCH:
         if (os->cpu[cpu].cur && os->cpu[cpu].cur->id == ev->op0 && os->cpu[cpu].cur->ctx != 0)
             break; /* same mm: schedule() does no switch_mm */
-        os->stats.ctx_switches++;
+        stats_of(os)->ctx_switches++;
         switch_to(os, cpu, ev->op0, out);
         break;
     case GE_MARK:
@@ -712,14 +742,14 @@ void guest_os_on_fault(struct guest_os *os, unsigned cpu, enum vmm_fault fault, 
     if (enter(os, cpu, out) != 0)
         return;
     if (os->cpu[cpu].flush_now) {
-        os->stats.delayed_flushes++;
+        stats_of(os)->delayed_flushes++;
         emit_local_flush(os, cpu, out);
     }
     if ((unsigned)fault >= VMM_FAULT_COUNT || fault == VMM_FAULT_NONE) {
-        os->stats.faults_unhandled++;
+        stats_of(os)->faults_unhandled++;
         return;
     }
-    os->stats.faults_handled[fault]++;
+    stats_of(os)->faults_handled[fault]++;
     if (fault == VMM_FAULT_DATA_ACCESS_RIGHTS)
         return; /* a user access to a kernel I/O page: SIGSEGV, never retried */
 
@@ -743,12 +773,12 @@ void guest_os_on_fault(struct guest_os *os, unsigned cpu, enum vmm_fault fault, 
                 offset - vhpt_base < (UINT64_C(1) << os->p.vhpt_size))) {
         /* unused region, no current process, or a reference into the page-table area: Linux
          * would deliver SIGSEGV */
-        os->stats.faults_unhandled++;
+        stats_of(os)->faults_unhandled++;
         return;
     }
     uint64_t pte;
     if (ensure_pte(os, pr, va, &pte) != 0) {
-        os->stats.faults_unhandled++; /* out of memory: Linux's OOM killer; no retry */
+        stats_of(os)->faults_unhandled++; /* out of memory: Linux's OOM killer; no retry */
         return;
     }
     emit(out, cpu, itc, va, pte, region_itir(os, pr, r));

@@ -75,6 +75,10 @@ struct guest_os_stats {
     uint64_t faults_unhandled; /* faults with no retry (no page size / process, VHPT area) */
     uint64_t delayed_flushes;  /* ptc.e run for a pending flush (wrap or remote flush_tlb_all) */
     uint64_t munmap_flushes;   /* munmaps that purged with one ptc.e instead of page by page */
+    uint64_t munmap_page_purges;     /* munmaps that purged page by page (purge ptc_l / ptc_ga) */
+    uint64_t munmap_purge_fallbacks; /* of munmap_flushes, those whose configured style was page
+                                        by page (ptc_l / ptc_ga): too many purges, or the range
+                                        crossed a region */
 };
 
 struct guest_os; /* opaque: per-process page tables, RID allocator, per-vCPU current process */
@@ -95,6 +99,9 @@ void guest_os_on_event(struct guest_os *os, const struct guest_event *ev, struct
 void guest_os_on_fault(struct guest_os *os, unsigned cpu, enum vmm_fault fault, const struct guest_event *ref,
                        struct guest_os_out *out);
 
-const struct guest_os_stats *guest_os_get_stats(const struct guest_os *os);
+/* The counters of vCPU cpu: what happened while serving its calls (all zero for a vCPU out of
+ * range); and their sum over the vCPUs. */
+struct guest_os_stats guest_os_get_cpu_stats(const struct guest_os *os, unsigned cpu);
+struct guest_os_stats guest_os_get_stats(const struct guest_os *os);
 
 #endif

@@ -38,6 +38,7 @@ static inline bool ia64_page_size_valid(uint64_t ps)
 /* ---- region register ---------------------------------------------------------------------- */
 #define IA64_RR_VE_BIT 0
 #define IA64_RR_PS_SHIFT 2
+#define IA64_RR_RESERVED_MASK (UINT64_C(0x2) | ~UINT64_C(0xffffffff)) /* bit 1 and 32..63 */
 #define IA64_RR_RID_SHIFT 8
 #define IA64_RR_RID_BITS 24
 #define IA64_RR_RID_MASK UINT64_C(0x00000000ffffff00) /* rid left in bits 8..31 */
@@ -59,6 +60,7 @@ static inline uint64_t ia64_rr_with_ps(uint64_t rr, unsigned ps)
 
 /* ---- PTA ---------------------------------------------------------------------------------- */
 #define IA64_PTA_VE_BIT 0
+#define IA64_PTA_RESERVED_MASK (UINT64_C(0x2) | UINT64_C(0x7e00)) /* bit 1 and 9..14 */
 #define IA64_PTA_SIZE_SHIFT 2
 #define IA64_PTA_VF_BIT 8
 #define IA64_PTA_BASE_SHIFT 15
@@ -87,6 +89,8 @@ static inline uint64_t ia64_pta_make(uint64_t base_addr, unsigned size, unsigned
 #define IA64_PSR_RT (UINT64_C(1) << IA64_PSR_RT_BIT)
 #define IA64_PSR_IT (UINT64_C(1) << IA64_PSR_IT_BIT)
 #define IA64_PSR_CPL_MASK (UINT64_C(3) << IA64_PSR_CPL_SHIFT)
+/* psr.pk (15), psr.is (34), psr.vm (46): KVM/ia64 runs only guests with these clear */
+#define IA64_PSR_KVM_UNSUPPORTED ((UINT64_C(1) << 15) | (UINT64_C(1) << 34) | (UINT64_C(1) << 46))
 
 static inline unsigned ia64_psr_ic(uint64_t psr) { return (unsigned)((psr >> IA64_PSR_IC_BIT) & 1u); }
 static inline unsigned ia64_psr_dt(uint64_t psr) { return (unsigned)((psr >> IA64_PSR_DT_BIT) & 1u); }

@@ -39,6 +39,13 @@ static const char *side_check(const struct mtlb_params *p, unsigned side)
         return level_messages[side][1][c2];
     if (p->l2.entries < 1)
         return side ? "dtlb l2: needs at least one entry" : "itlb l2: needs at least one entry";
+    /* A level of single page size P holds pages of P and up. The VMM puts a guest page smaller
+     * than the host's into the machine TLB with the guest's size (thash_vhpt_insert), down to
+     * 4 KiB: a side where no level holds 4 KiB pages could never translate one. */
+    const int l1_4k = p->l1.entries && (p->l1.ps == 0 || p->l1.ps == 12);
+    if (!l1_4k && p->l2.ps != 0 && p->l2.ps != 12)
+        return side ? "dtlb: neither level holds 4 KiB pages (L1 or L2 needs page size 12 or 'all')"
+                    : "itlb: neither level holds 4 KiB pages (L1 or L2 needs page size 12 or 'all')";
     if (p->ntr > MTLB_MAX_TRS)
         return side ? "dtlb: at most 64 translation registers" : "itlb: at most 64 translation registers";
     return NULL;

@@ -62,18 +62,21 @@ struct mtlb_stats mtlb_get_stats(const struct mtlb *t)
  */
 
 /*
- * L1 fill after an L2 hit on e. A single-size L1 never holds an entry overlapping the new one
- * (the pieces of one size overlap only when equal, and L1 just missed va). An L1 of every page
- * size may, if a TR overlaps a TC of L2 (architecturally a machine check): purge such entries
- * first so that no two L1 entries of a rid overlap (the invariant of tlb_level.h).
+ * L1 fill with (the piece containing va of) e, the L2 entry or TR that holds va's translation:
+ * L1 caches what L2 holds, and a piece remembers e's translation (parent_ps) so that a purge
+ * of any part of that translation removes it. A single-size L1 never holds an entry
+ * overlapping the new one (the pieces of one size overlap only when equal, and L1 just missed
+ * va). An L1 of every page size may, if a TR overlaps a TC of L2 (architecturally a machine
+ * check): drop such entries first so that no two L1 entries of a rid overlap (the invariant of
+ * tlb_level.h).
  */
 static void fill_l1(struct mtlb *t, uint64_t va, uint64_t rid, const struct mtlb_entry *e)
 {
     if (t->l1.n == 0)
         return;
     if (t->l1.ps == 0)
-        tlb_level_purge(&t->l1, e->va, e->ps, rid);
-    tlb_level_fill(&t->l1, va, rid, e->ps, e->pte);
+        tlb_level_drop(&t->l1, e->va, e->ps, rid);
+    tlb_level_fill(&t->l1, va, rid, e->ps, e->pte, e->parent_ps, NULL);
 }
 
 const struct mtlb_entry *mtlb_lookup_slow(struct mtlb *t, uint64_t va, uint64_t rid, enum mtlb_hit *hit)
@@ -130,9 +133,17 @@ uint32_t mtlb_purge_all(struct mtlb *t)
 const struct mtlb_entry *mtlb_insert(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
 {
     mtlb_purge(t, va, ps, rid);
-    const struct mtlb_entry *e2 = tlb_level_fill(&t->l2, va, rid, ps, pte);
-    const struct mtlb_entry *e1 = tlb_level_fill(&t->l1, va, rid, ps, pte);
-    return e2 ? e2 : e1;
+    struct mtlb_entry evicted;
+    const struct mtlb_entry *e2 = tlb_level_fill(&t->l2, va, rid, ps, pte, ps, &evicted);
+    /* L1 is inclusive: the pieces of the translation L2 evicted go with it */
+    if (evicted.valid)
+        tlb_level_drop(&t->l1, evicted.va, evicted.ps, evicted.rid);
+    if (e2) {
+        fill_l1(t, va, rid, e2);
+        return e2;
+    }
+    /* a page size L2 does not hold: L1 alone may cache it (docs/machine-tlb.md) */
+    return tlb_level_fill(&t->l1, va, rid, ps, pte, ps, NULL);
 }
 
 void mtlb_insert_tr(struct mtlb *t, unsigned slot, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
@@ -140,6 +151,10 @@ void mtlb_insert_tr(struct mtlb *t, unsigned slot, uint64_t va, uint64_t rid, un
     if (slot >= t->ntr)
         return;
     mtlb_purge(t, va, ps, rid);
-    mtlb_entry_set(&t->tr[slot], va, rid, ps, pte);
+    struct mtlb_entry *tr = &t->tr[slot];
+    /* a TR replaced in its slot takes its L1 pieces with it */
+    if (t->tr_valid >> slot & 1)
+        tlb_level_drop(&t->l1, tr->va, tr->ps, tr->rid);
+    mtlb_entry_set(tr, va, rid, ps, pte);
     t->tr_valid |= UINT64_C(1) << slot;
 }

@@ -15,6 +15,17 @@
  *   insert_tr pins a translation and purges the overlapping same-rid TCs of both levels, as
  *            itr does (SDM vol. 3, itr: tlb_must_purge_*tc_entries).
  *
+ * Every purge removes each translation overlapping its range whole, at both levels: an L1
+ * piece goes when the page it was cut from overlaps the range, even if the piece lies outside
+ * (tlb_level.h). L1 may also drop the pieces of a TR it overlaps (a TR hit refills them; SDM
+ * vol. 2, 4.1.1.4 allows purging more than asked).
+ *
+ * L1 is inclusive: it caches only what L2 holds (TCs and TRs). When L2 evicts a TC to make room,
+ * or a TR slot is overwritten, the L1 entries overlapping it go too. So L1 changes which level
+ * answers and, since L2 does not see L1 hits, L2's replacement order; never which translations
+ * the TLB holds. (Exception: a page size L2 cannot hold, in a single-page-size L2, may be
+ * cached by L1 alone.) Why: docs/machine-tlb.md.
+ *
  * Defaults, with their sources, are in docs/machine-tlb.md.
  */
 #ifndef VHPTSIM_MTLB_H
@@ -123,8 +134,8 @@ const struct mtlb_entry *mtlb_probe(const struct mtlb *t, uint64_t va, uint64_t 
 const struct mtlb_entry *mtlb_insert(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte);
 /* itr: pin a translation in TR `slot` (ignored when slot >= ntr). */
 void mtlb_insert_tr(struct mtlb *t, unsigned slot, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte);
-/* ptc.l: remove TCs of rid overlapping [va, va + 2^ps) at both levels; returns how many L2
- * entries were removed. */
+/* ptc.l: remove the TCs of rid whose translation overlaps [va, va + 2^ps), whole, at both
+ * levels (L1 pieces by their parent page); returns how many L2 entries were removed. */
 uint32_t mtlb_purge(struct mtlb *t, uint64_t va, unsigned ps, uint64_t rid);
 /* ptc.e: remove every TC of both levels; returns how many L2 entries were valid. */
 uint32_t mtlb_purge_all(struct mtlb *t);

@@ -38,6 +38,7 @@ void mtlb_entry_set(struct mtlb_entry *e, uint64_t va, uint64_t rid, unsigned ps
     e->va = va & e->mask;
     e->rid = rid;
     e->ps = (uint8_t)ps;
+    e->parent_ps = (uint8_t)ps;
     /* the ppn bits below the page size are not part of the translation */
     const uint64_t low_ppn = ps > IA64_ARCH_PAGE_SHIFT ? (ia64_psize(ps) - 1) & IA64_PTE_PPN_MASK : 0;
     e->pte = pte & ~low_ppn;
@@ -112,6 +113,8 @@ static void index_add(struct tlb_level *l, uint32_t i)
     *b = i;
     if (l->ps_count[e->ps]++ == 0)
         l->ps_present |= UINT64_C(1) << e->ps;
+    if (e->parent_ps > e->ps && l->piece_count[e->parent_ps]++ == 0)
+        l->piece_parents |= UINT64_C(1) << e->parent_ps;
     if (l->lru_head)
         lru_push_front(l, entry_set(l, e), i);
 }
@@ -122,6 +125,8 @@ static void index_drop(struct tlb_level *l, uint32_t i)
     const struct mtlb_entry *e = &l->e[i];
     if (--l->ps_count[e->ps] == 0)
         l->ps_present &= ~(UINT64_C(1) << e->ps);
+    if (e->parent_ps > e->ps && --l->piece_count[e->parent_ps] == 0)
+        l->piece_parents &= ~(UINT64_C(1) << e->parent_ps);
     if (l->lru_head)
         lru_unlink(l, entry_set(l, e), i);
 }
@@ -168,6 +173,8 @@ static void index_reset(struct tlb_level *l)
     }
     memset(l->ps_count, 0, 64 * sizeof *l->ps_count);
     l->ps_present = 0;
+    memset(l->piece_count, 0, 64 * sizeof *l->piece_count);
+    l->piece_parents = 0;
 }
 
 struct mtlb_entry *tlb_level_find_indexed(const struct tlb_level *l, uint64_t va, uint64_t rid)
@@ -218,12 +225,13 @@ int tlb_level_init(struct tlb_level *l, const struct tlb_level_params *p, uint64
     l->bucket = malloc(((size_t)1 << bits) * sizeof *l->bucket);
     l->validmap = malloc(((size_t)slots + 63) / 64 * sizeof *l->validmap);
     l->ps_count = malloc(64 * sizeof *l->ps_count);
+    l->piece_count = malloc(64 * sizeof *l->piece_count);
     if (l->policy_kind == TLB_POLICY_LRU) {
         l->lru_head = malloc(l->sets * sizeof *l->lru_head);
         l->lru_tail = malloc(l->sets * sizeof *l->lru_tail);
         l->lru_link = malloc(2 * (size_t)slots * sizeof *l->lru_link);
     }
-    if (!l->e || !l->epoch || !l->bucket || !l->validmap || !l->ps_count ||
+    if (!l->e || !l->epoch || !l->bucket || !l->validmap || !l->ps_count || !l->piece_count ||
         (l->policy_kind == TLB_POLICY_LRU && (!l->lru_head || !l->lru_tail || !l->lru_link))) {
         tlb_level_free(l);
         return -1;
@@ -247,17 +255,22 @@ void tlb_level_free(struct tlb_level *l)
     free(l->lru_tail);
     free(l->lru_link);
     free(l->ps_count);
+    free(l->piece_count);
     l->e = NULL;
     l->epoch = NULL;
     l->bucket = NULL;
     l->validmap = NULL;
     l->lru_head = l->lru_tail = l->lru_link = NULL;
     l->ps_count = NULL;
+    l->piece_count = NULL;
     l->mru = NULL;
 }
 
-struct mtlb_entry *tlb_level_fill(struct tlb_level *l, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
+struct mtlb_entry *tlb_level_fill(struct tlb_level *l, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte,
+                                  unsigned parent_ps, struct mtlb_entry *evicted)
 {
+    if (evicted)
+        mtlb_entry_clear(evicted);
     if (l->n == 0)
         return NULL;
     if (l->ps) {
@@ -287,11 +300,14 @@ struct mtlb_entry *tlb_level_fill(struct tlb_level *l, uint64_t va, uint64_t rid
     if (v == TLB_LEVEL_NIL) {
         v = first + l->policy->victim(l, set, first);
         l->stats.evictions++;
+        if (evicted)
+            *evicted = l->e[v];
         chain_unlink(l, v);
         index_drop(l, v);
     }
     struct mtlb_entry *victim = &l->e[v];
     mtlb_entry_set(victim, va, rid, ps, pte);
+    victim->parent_ps = (uint8_t)(parent_ps > ps ? parent_ps : ps);
     index_add(l, v);
     victim->stamp = ++l->clock;
     l->mru = victim;
@@ -299,11 +315,18 @@ struct mtlb_entry *tlb_level_fill(struct tlb_level *l, uint64_t va, uint64_t rid
     return victim;
 }
 
+/* What a purge compares with its range: the entry's translation (a piece's whole parent page,
+ * ptc.l) or the entry itself (a drop). */
+enum purge_extent { PURGE_TRANSLATION, PURGE_ENTRY };
+
 /* [start, end_incl] are region offsets (see mtlb_entry_matches) */
-static int overlaps(const struct mtlb_entry *e, uint64_t start, uint64_t end_incl, uint64_t rid)
+static int overlaps(const struct mtlb_entry *e, uint64_t start, uint64_t end_incl, uint64_t rid,
+                    enum purge_extent extent)
 {
-    const uint64_t e_start = ia64_region_offset(e->va);
-    return e->valid && e->rid == rid && e_start <= end_incl && start <= e_start + ~e->mask;
+    const unsigned ps = extent == PURGE_TRANSLATION ? e->parent_ps : e->ps;
+    const uint64_t e_last = ia64_psize(ps) - 1;
+    const uint64_t e_start = ia64_region_offset(e->va) & ~e_last;
+    return e->valid && e->rid == rid && e_start <= end_incl && start <= e_start + e_last;
 }
 
 /* A purge probes one hash chain per VPN of each present page size the range covers; past this
@@ -313,28 +336,36 @@ static uint64_t probe_limit(const struct tlb_level *l)
     return 8 + l->nvalid / 4;
 }
 
-uint32_t tlb_level_purge(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid)
+static uint32_t purge_range(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid, enum purge_extent extent)
 {
     if (l->nvalid == 0)
         return 0;
     const uint64_t start = ia64_region_offset(ia64_page_align(va, ps));
     const uint64_t end_incl = start + ia64_psize(ps) - 1;
+    /* the entries to probe for: those overlapping the range, or, by their translation, the
+     * pieces inside the range widened to the largest parent page of a piece present */
+    uint64_t lo = start, hi = end_incl;
+    if (extent == PURGE_TRANSLATION && l->piece_parents) {
+        const uint64_t widen = ia64_psize(63u - (unsigned)__builtin_clzll(l->piece_parents)) - 1;
+        lo &= ~widen;
+        hi |= widen;
+    }
     const uint64_t present = l->ps_present, limit = probe_limit(l);
     uint64_t probes = 0;
     for (uint64_t m = present; m && probes <= limit; m &= m - 1) {
         const unsigned q = (unsigned)__builtin_ctzll(m);
-        probes += (end_incl >> q) - (start >> q) + 1;
+        probes += (hi >> q) - (lo >> q) + 1;
     }
     uint32_t n = 0;
     if (probes <= limit) {
-        /* every entry of size q overlapping the range has its VPN of q in [start >> q, end >> q] */
+        /* every entry of size q to remove has its VPN of q in [lo >> q, hi >> q] */
         for (uint64_t m = present; m; m &= m - 1) {
             const unsigned q = (unsigned)__builtin_ctzll(m);
-            for (uint64_t vpn = start >> q; vpn <= end_incl >> q; vpn++) {
+            for (uint64_t vpn = lo >> q; vpn <= hi >> q; vpn++) {
                 uint32_t *link = &l->bucket[bucket_of(l, vpn, rid, q)];
                 while (*link != TLB_LEVEL_NIL) {
                     const uint32_t i = *link;
-                    if (overlaps(&l->e[i], start, end_incl, rid)) {
+                    if (overlaps(&l->e[i], start, end_incl, rid, extent)) {
                         *link = l->e[i].hnext;
                         remove_unlinked(l, i);
                         n++;
@@ -349,7 +380,7 @@ uint32_t tlb_level_purge(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t
         for (uint32_t w = 0; w < words; w++) {
             for (uint64_t live = l->validmap[w]; live; live &= live - 1) {
                 const uint32_t i = (w << 6) + (uint32_t)__builtin_ctzll(live);
-                if (overlaps(&l->e[i], start, end_incl, rid)) {
+                if (overlaps(&l->e[i], start, end_incl, rid, extent)) {
                     chain_unlink(l, i);
                     remove_unlinked(l, i);
                     n++;
@@ -360,6 +391,16 @@ uint32_t tlb_level_purge(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t
     l->nvalid -= n;
     l->stats.purged += n;
     return n;
+}
+
+uint32_t tlb_level_purge(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid)
+{
+    return purge_range(l, va, ps, rid, PURGE_TRANSLATION);
+}
+
+uint32_t tlb_level_drop(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid)
+{
+    return purge_range(l, va, ps, rid, PURGE_ENTRY);
 }
 
 uint32_t tlb_level_purge_all(struct tlb_level *l)

@@ -8,6 +8,12 @@
  * Itanium 2 L1 TLBs hold 4 KiB pieces of larger pages). Entries are tagged by region id and
  * virtual page number; the region number is ignored (see mtlb.h).
  *
+ * A piece remembers the page size of the translation it was cut from (parent_ps; its base is
+ * the piece's address aligned down to that size). A purge removes every entry whose
+ * translation overlaps the range, whole: a piece goes when its parent page overlaps the range,
+ * even if the piece itself lies outside it (ptc.l, SDM vol. 3; a 4 KiB piece of a 16 KiB page
+ * must not survive an 8 KiB purge of the page's other half).
+ *
  * Invariant the hit path relies on: no two valid entries of one level with the same rid
  * overlap (fills after a miss cannot create one; inserts purge overlaps first, mtlb.c). So the
  * one-entry MRU shortcut of tlb_level_find returns exactly what a full scan would.
@@ -18,7 +24,10 @@
  *     (mtlb_entry.hnext), and per page size the count of valid entries (ps_present: the sizes
  *     with at least one). A lookup probes one chain per present size; a purge of a range
  *     probes the chains of the VPNs it covers at each present size, or scans the valid
- *     entries when that would be more probes than is worth it.
+ *     entries when that would be more probes than is worth it. Per parent page size the
+ *     count of valid pieces (piece_parents: the sizes with at least one): a purge widens its
+ *     range to the largest such size, so that it also probes the pieces lying outside the
+ *     range whose parent page overlaps it.
  *   - a bitmap of the valid entries: the lowest free way of a set without a scan.
  *   - LRU levels: per set, the valid entries in recency order (doubly linked through
  *     lru_link, head = most recent). Every use stamps the entry with the next value of the
@@ -51,6 +60,7 @@ struct mtlb_entry {
     uint32_t hnext; /* level index: next entry of the hash chain (TLB_LEVEL_NIL: none) */
     uint8_t ps;
     uint8_t valid;
+    uint8_t parent_ps; /* page size of the translation cached: ps, or larger for a piece */
 };
 
 struct tlb_level_params {
@@ -64,7 +74,8 @@ struct tlb_level_stats {
     uint64_t hits, misses;
     uint64_t inserts;   /* entries filled (walker fills, itc, and L1 fills from L2) */
     uint64_t evictions; /* valid entries replaced to make room */
-    uint64_t purged;    /* entries removed by purges (ptc.l, ptc.e, overlap on insert) */
+    uint64_t purged;    /* entries removed by purges (ptc.l, ptc.e, overlap on insert) and drops
+                           (an L1 copy of an entry L2 evicted, mtlb.h) */
     uint64_t rejected;  /* fills refused: page smaller than the level's single page size */
 };
 
@@ -89,6 +100,8 @@ struct tlb_level {
     uint32_t *lru_link;     /* per entry i: [2i] the previous, [2i + 1] the next in recency */
     uint64_t ps_present;    /* bit q: some valid entry has page size q */
     uint32_t *ps_count;     /* [64]: valid entries per page size */
+    uint64_t piece_parents; /* bit Q: some valid piece was cut from a page of size Q */
+    uint32_t *piece_count;  /* [64]: valid pieces (parent_ps > ps) per parent page size */
 };
 
 enum tlb_level_check {
@@ -137,15 +150,23 @@ static inline void tlb_level_touch(struct tlb_level *l, struct mtlb_entry *e)
 }
 
 /*
- * Fills the translation (va, rid, page size ps, pte) into the set of va: the lowest invalid
- * way, else the policy's victim. A level of single page size P stores the P-sized fragment
- * containing va of a larger page, and refuses a smaller one (NULL, counted as rejected).
- * The caller has removed overlapping same-rid entries. Returns the filled entry.
+ * Fills va's page of size ps (pte its translation) into the set of va: the lowest invalid
+ * way, else the policy's victim. The page is a whole translation (parent_ps == ps) or a piece
+ * of a larger page of size parent_ps (an L1 fill from an L2 piece). A level of single page
+ * size P stores the P-sized fragment containing va of a larger page, and refuses a smaller one
+ * (NULL, counted as rejected). The caller has removed overlapping same-rid entries. Returns
+ * the filled entry. *evicted (unless NULL) gets a copy of the valid entry the fill replaced,
+ * or valid = 0 when it replaced none.
  */
-struct mtlb_entry *tlb_level_fill(struct tlb_level *l, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte);
+struct mtlb_entry *tlb_level_fill(struct tlb_level *l, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte,
+                                  unsigned parent_ps, struct mtlb_entry *evicted);
 
-/* Removes the entries of rid overlapping [va, va + 2^ps) (region bits ignored); how many. */
+/* ptc.l: removes the entries of rid whose translation overlaps [va, va + 2^ps) (region bits
+ * ignored), a piece with the whole page it was cut from; how many. */
 uint32_t tlb_level_purge(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid);
+/* Removes the entries of rid that themselves overlap [va, va + 2^ps): the copies of an entry
+ * the next level dropped (inclusion, mtlb.h); how many (counted as purged). */
+uint32_t tlb_level_drop(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid);
 /* Removes every entry; how many were valid. */
 uint32_t tlb_level_purge_all(struct tlb_level *l);
 

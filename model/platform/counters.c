@@ -23,6 +23,13 @@ static void emit2(const struct emitter *e, const char *a, const char *b, uint64_
     emit(e, name, value);
 }
 
+/* one counter per guest fault kind (index 0, no fault, is not one): "<group>.<fault>" */
+static void emit_by_fault(const struct emitter *e, const char *group, const uint64_t count[VMM_FAULT_COUNT])
+{
+    for (unsigned f = 1; f < VMM_FAULT_COUNT; f++)
+        emit2(e, group, vmm_fault_name((enum vmm_fault)f), count[f]);
+}
+
 static void emit_level(const struct emitter *e, const char *side, const char *level,
                        const struct tlb_level_stats *s)
 {
@@ -63,8 +70,40 @@ static void emit_op(const struct emitter *e, const char *group, const struct vmm
         emit2(e, base, "inserts", o->work.vtlb_inserts + o->work.vhpt_inserts + o->work.machine_itc);
 }
 
-static void emit_cpu(const struct emitter *e, const struct platform_cpu *c)
+/* the guest OS model's counters of one vCPU (docs/guest-os.md, "Counters") */
+static void emit_guest(const struct emitter *e, const struct guest_os_stats *g)
 {
+    emit_by_fault(e, "guest.faults", g->faults_handled);
+    emit(e, "guest.unhandled_faults", g->faults_unhandled);
+    emit(e, "guest.frames.allocated", g->frames_allocated);
+    emit(e, "guest.frames.vhpt_pages", g->pt_pages_allocated);
+    emit(e, "guest.frames.alloc_failures", g->alloc_failures);
+    emit(e, "guest.ctx.switches", g->ctx_switches);
+    emit(e, "guest.ctx.rid_wraps", g->rid_wraps);
+    emit(e, "guest.delayed_flushes", g->delayed_flushes);
+    emit(e, "guest.munmap.count", g->munmaps);
+    emit(e, "guest.munmap.pages", g->pages_unmapped);
+    emit(e, "guest.munmap.page_purges", g->munmap_page_purges);
+    emit(e, "guest.munmap.flushes", g->munmap_flushes);
+    emit(e, "guest.munmap.purge_fallbacks", g->munmap_purge_fallbacks);
+    emit(e, "guest.exits", g->exits);
+}
+
+/* what a system-mode Ski trace shows against what the VMM decided (docs/ski-traces.md,
+ * "Divergences"); listed only for such a trace (platform.traced) */
+static void emit_traced(const struct emitter *e, const struct engine_stats *ps)
+{
+    emit(e, "trace.refs", ps->traced_refs);
+    emit(e, "trace.interruptions", ps->traced_faults);
+    emit(e, "trace.interruptions.agreed", ps->traced_faults_agreed);
+    emit(e, "divergence.vmm_translated", ps->div_vmm_translated);
+    emit_by_fault(e, "divergence.vmm_fault", ps->div_vmm_fault);
+    emit_by_fault(e, "divergence.vector", ps->div_vector);
+}
+
+static void emit_cpu(const struct emitter *e, const struct platform *p, unsigned cpu)
+{
+    const struct platform_cpu *c = &p->cpu[cpu];
     const struct engine_stats *ps = &c->stats;
     for (unsigned k = 0; k < GE_KIND_COUNT; k++) {
         /* the vtrace keyword with '.' -> '_' ("itc.d" -> "itc_d"): dots separate levels */
@@ -75,6 +114,8 @@ static void emit_cpu(const struct emitter *e, const struct platform_cpu *c)
                 *ch = '_';
         emit2(e, "events", kind, ps->events[k]);
     }
+    if (p->counts_insns)
+        emit(e, "instructions", ps->insns);
     emit(e, "refs", ps->refs);
     emit(e, "refs.retried", ps->refs_retried);
     emit(e, "refs.io_emulated", ps->refs_io);
@@ -84,6 +125,12 @@ static void emit_cpu(const struct emitter *e, const struct platform_cpu *c)
     emit(e, "refs.store_values", ps->store_values);
     emit(e, "guest.faults", ps->guest_faults);
     emit(e, "guest.ops", ps->guest_ops);
+    if (p->guest) {
+        const struct guest_os_stats g = guest_os_get_cpu_stats(p->guest, cpu);
+        emit_guest(e, &g);
+    }
+    if (p->traced)
+        emit_traced(e, ps);
 
     emit_tlb(e, "itlb", &c->mach.itlb);
     emit_tlb(e, "dtlb", &c->mach.dtlb);
@@ -107,8 +154,7 @@ static void emit_cpu(const struct emitter *e, const struct platform_cpu *c)
     emit(e, "vmm.miss.itlb.entries", vmm_work_entries_touched(&s->op[VMM_OP_ITLB_MISS].work));
     for (unsigned o = 0; o < VMM_MISS_OUTCOME_COUNT; o++)
         emit2(e, "vmm.miss.outcome", vmm_miss_outcome_name((enum vmm_miss_outcome)o), s->miss_outcome[o]);
-    for (unsigned f = 1; f < VMM_FAULT_COUNT; f++)
-        emit2(e, "vmm.fault", vmm_fault_name((enum vmm_fault)f), s->fault[f]);
+    emit_by_fault(e, "vmm.fault", s->fault);
     emit(e, "vmm.guest_vhpt.ok", s->gvhpt_ok);
     emit(e, "vmm.guest_vhpt.fail", s->gvhpt_fail);
     emit(e, "vmm.purge_and_insert.ps_eq", s->tpi_ps_eq);
@@ -137,7 +183,7 @@ void platform_counters_visit(const struct platform *p, counter_fn fn, void *ctx)
     struct emitter e = {.fn = fn, .ctx = ctx};
     for (unsigned c = 0; c < p->nr_vcpus; c++) {
         snprintf(e.prefix, sizeof e.prefix, "cpu%u", c);
-        emit_cpu(&e, &p->cpu[c]);
+        emit_cpu(&e, p, c);
     }
     snprintf(e.prefix, sizeof e.prefix, "vm");
     emit(&e, "dirty.pages", p->vm.dirty.set_count);

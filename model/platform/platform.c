@@ -140,12 +140,14 @@ void platform_free(struct platform *p)
 void platform_attach_guest(struct platform *p, struct guest_os *os)
 {
     p->engine.os = os;
+    p->guest = os;
     for (unsigned i = 0; i < p->nr_vcpus; i++)
         engine_boot(&p->engine, i, &p->cpu[i].stats);
 }
 
 void platform_event(struct platform *p, const struct guest_event *ev, struct ref_result *ref)
 {
+    p->cpu[ev->cpu].stats.insns += ev->insns;
     engine_event(&p->engine, ev, &p->cpu[ev->cpu].stats, ref);
 }
 

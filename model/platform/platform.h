@@ -43,6 +43,13 @@ struct platform {
     struct platform_cpu *cpu;
     struct engine engine; /* the untimed stages: direct calls into the C models */
     const unsigned **pending; /* per vCPU: &cpu[i].vmm.requests (engine.resume_pending) */
+    /* What the counters list besides the platform's own (model/platform/counters.c): */
+    const struct guest_os *guest; /* the guest OS model running the vCPUs' guest (its guest.*
+                                     counters), set by platform_attach_guest or sc_run; or NULL */
+    int counts_insns;             /* the event source counts instructions (event insns): the
+                                     vCPUs' `instructions` are listed (docs/stats.md) */
+    int traced;                   /* the references carry the trace's outcome (GE_F_TRACED: a
+                                     system-mode Ski trace): trace.* and divergence.* are listed */
 };
 
 /* 0, or -1 with the reason in err (bad parameters or out of memory). */

@@ -2,6 +2,7 @@
 #include "ref_engine.h"
 
 #include "../ia64/ia64_arch.h"
+#include "../ia64/ia64_vector.h"
 
 static void run_guest_ops(struct engine *e, unsigned cpu, const struct guest_os_out *out, struct engine_stats *st)
 {
@@ -104,6 +105,45 @@ __attribute__((noinline)) static void guest_event(struct engine *e, const struct
     run_guest_ops(e, ev->cpu, &out, st);
 }
 
+/* The IVT offset of the interruption KVM/ia64 injects for a fault (process.c: alt_dtlb,
+ * nested_dtlb, data_page_not_present, dvhpt_fault, itlb_fault, ... name their vectors). */
+static uint64_t fault_vector(enum vmm_fault f)
+{
+    switch (f) {
+    case VMM_FAULT_ALT_DTLB: return IA64_VEC_ALT_DTLB;
+    case VMM_FAULT_NESTED_DTLB: return IA64_VEC_NESTED_DTLB;
+    case VMM_FAULT_DTLB: return IA64_VEC_DTLB;
+    case VMM_FAULT_DVHPT:
+    case VMM_FAULT_IVHPT: return IA64_VEC_VHPT;
+    case VMM_FAULT_ALT_ITLB: return IA64_VEC_ALT_ITLB;
+    case VMM_FAULT_ITLB: return IA64_VEC_ITLB;
+    case VMM_FAULT_INST_PAGE_NOT_PRESENT:
+    case VMM_FAULT_PAGE_NOT_PRESENT: return IA64_VEC_PAGE_NOT_PRESENT;
+    case VMM_FAULT_DATA_ACCESS_RIGHTS: return IA64_VEC_DACCESS_RIGHTS;
+    default: return GE_VECTOR_UNKNOWN;
+    }
+}
+
+/* The trace's control flow is fixed: where the VMM decided otherwise than the guest's own TLB
+ * did, count the divergence by kind. */
+static void check_traced(const struct guest_event *ev, const struct ref_result *res, struct engine_stats *st)
+{
+    const int vmm_fault = res->end == REF_FAULT;
+    st->traced_refs++;
+    if (!(ev->flags & GE_F_TRACE_FAULT)) {
+        if (vmm_fault)
+            st->div_vmm_fault[res->fault]++;
+        return;
+    }
+    st->traced_faults++;
+    if (!vmm_fault)
+        st->div_vmm_translated++;
+    else if (fault_vector(res->fault) == ev->op1)
+        st->traced_faults_agreed++;
+    else
+        st->div_vector[res->fault]++;
+}
+
 void engine_event(struct engine *e, const struct guest_event *ev, struct engine_stats *st, struct ref_result *res)
 {
     const unsigned cpu = ev->cpu;
@@ -116,6 +156,8 @@ void engine_event(struct engine *e, const struct guest_event *ev, struct engine_
     const enum guest_event_kind kind = (enum guest_event_kind)ev->kind;
     if (guest_event_is_reference(kind)) {
         reference(e, ev, st, res);
+        if (ev->flags & GE_F_TRACED)
+            check_traced(ev, res, st);
         return;
     }
     if (kind == GE_CTX_SWITCH || kind == GE_MARK) {

@@ -49,6 +49,16 @@ struct engine_stats {
     uint64_t store_values;    /* st ... val= written to machine memory */
     uint64_t guest_faults;    /* faults handed to the guest OS model */
     uint64_t guest_ops;       /* TLB instructions the guest OS model issued */
+    uint64_t insns;           /* instructions the source counted (the events' insns), added
+                                 by the event loops (platform_event, the Vcpu), off the hit path */
+    /* references whose outcome the trace shows (GE_F_TRACED: a Ski system-mode trace), compared
+     * with what the VMM decided (docs/ski-traces.md, "Divergences") */
+    uint64_t traced_refs;
+    uint64_t traced_faults;             /* ... the trace shows an interruption (the guest's handler) */
+    uint64_t traced_faults_agreed;      /* ... and the VMM injected a fault of the same vector */
+    uint64_t div_vmm_translated;        /* trace: interruption; VMM: translated it */
+    uint64_t div_vmm_fault[VMM_FAULT_COUNT]; /* trace: no interruption; VMM: injected this fault */
+    uint64_t div_vector[VMM_FAULT_COUNT];    /* both interrupted; the VMM's fault has another vector */
 };
 
 /* How a reference ended. */

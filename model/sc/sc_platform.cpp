@@ -21,8 +21,11 @@ Platform::Platform(sc_core::sc_module_name name, struct platform *p, const struc
         c->vcpu->tlb.bind(c->tlb->target);
         c->vcpu->vmm.bind(c->vmm->target);
         c->tlb->walker.bind(c->walker->target);
+        vcpus_.push_back(c->vcpu.get());
         cpus_.push_back(std::move(c));
     }
+    for (Vcpu *v : vcpus_)
+        v->set_peers(&vcpus_);
 }
 
 bool Platform::failed() const
@@ -40,6 +43,7 @@ extern "C" int sc_run(struct platform *p, const struct sc_run_params *rp, char *
     try {
         const sc_core::sc_time period(static_cast<double>(rp->clock_period_ps), sc_core::SC_PS);
         tlm_utils::tlm_quantumkeeper::set_global_quantum(period * static_cast<double>(rp->quantum_cycles));
+        p->guest = rp->os; // its counters are listed with the platform's
         vhptsim::Platform top("platform", p, rp);
         sc_core::sc_start(); // returns when every Vcpu thread has run out of events
         if (top.failed()) {

@@ -1,7 +1,7 @@
 // sc_platform.h - the Platform module: per vCPU a Vcpu, MachineTlb, Walker and Vmm around the
 // C state of struct platform. ptc.g/ptc.ga reach the other vCPUs through the VM they share
-// (vmm_ptc_g queues on every other vCPU, as handle_global_purge does); each Vcpu's Vmm runs
-// its queue at the next resume.
+// (vmm_ptc_g queues on every other vCPU, as handle_global_purge does), and the issuing Vcpu
+// delivers the IPI: each running Vcpu runs its queue at once (Vcpu::take_ipi).
 #ifndef VHPTSIM_SC_PLATFORM_H
 #define VHPTSIM_SC_PLATFORM_H
 
@@ -29,6 +29,7 @@ class Platform : public sc_core::sc_module {
         std::unique_ptr<Vcpu> vcpu;
     };
     std::vector<std::unique_ptr<PerCpu>> cpus_;
+    std::vector<Vcpu *> vcpus_; // every Vcpu, for the ptc.g IPIs
 };
 
 } // namespace vhptsim

@@ -65,10 +65,22 @@ struct vmm_miss_result Vcpu::op_page_fault(void *ctx, unsigned, uint64_t va, enu
 
 void Vcpu::op_emulate(void *ctx, unsigned, const struct guest_event *ev)
 {
+    Vcpu *self = static_cast<Vcpu *>(ctx);
+    const bool global = (ev->kind == GE_PTC_G || ev->kind == GE_PTC_GA) && self->peers_->size() > 1;
+    // A ptc.g is issued at this vCPU's time: first let every vCPU behind it run up to it.
+    if (global)
+        self->sync();
     VmmTxn txn{};
     txn.command = VmmTxn::EMULATE;
     txn.ev = ev;
-    static_cast<Vcpu *>(ctx)->vmm_call(txn);
+    self->vmm_call(txn); // vmm_ptc_g queues the record on every other vCPU
+    if (!global)
+        return;
+    // mirrors handle_global_purge: smp_call_function_single(..., wait = 1) to each other vCPU
+    const sc_core::sc_time at = sc_core::sc_time_stamp();
+    for (Vcpu *peer : *self->peers_)
+        if (peer != self)
+            peer->take_ipi(at);
 }
 
 int Vcpu::op_resume(void *ctx, unsigned)
@@ -81,6 +93,34 @@ int Vcpu::op_resume(void *ctx, unsigned)
     txn.command = VmmTxn::RESUME;
     self->vmm_call(txn);
     return txn.ran;
+}
+
+// mirrors kvm_ia64_handle_irq: the IPI's exit, whose re-entry runs kvm_do_resume_op
+void Vcpu::take_ipi(const sc_core::sc_time &at)
+{
+    if (stopped_ && stop_time_ <= at)
+        return;
+    if (!vmm_resume_pending(&p_->cpu[cpu_].vmm))
+        return;
+    VmmTxn txn{};
+    txn.command = VmmTxn::RESUME;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    vmm->b_transport(txn, delay);
+    owed_ += delay; // this thread is suspended: the exit delays its next event
+}
+
+void Vcpu::collect_owed()
+{
+    if (owed_ != sc_core::SC_ZERO_TIME) {
+        qk_.inc(owed_);
+        owed_ = sc_core::SC_ZERO_TIME;
+    }
+}
+
+void Vcpu::sync()
+{
+    qk_.sync();
+    collect_owed();
 }
 
 void Vcpu::op_reflect(void *ctx, unsigned, enum vmm_fault fault)
@@ -108,6 +148,7 @@ void Vcpu::run()
 {
     struct engine_stats *st = &p_->cpu[cpu_].stats;
     qk_.reset();
+    collect_owed();
     engine_boot(&engine_, cpu_, st);
     const sc_core::sc_time ref_time = clock_->period * static_cast<double>(clock_->costs->cycles[COST_GUEST_REF]);
     const uint64_t length = rp_->length;
@@ -116,9 +157,12 @@ void Vcpu::run()
     // guest_ref charges wait in a register and reach the account before anyone reads it (an
     // observer, the end of the run): one add per reference instead of two stores
     uint64_t unbilled_refs = 0;
+    uint64_t uncounted_insns = 0; // likewise the instructions the events carry (st->insns)
     const auto bill_refs = [&]() {
         cost_charge(clock_->acct, clock_->costs, COST_GUEST_REF, unbilled_refs);
         unbilled_refs = 0;
+        st->insns += uncounted_insns;
+        uncounted_insns = 0;
     };
     enum { BATCH = 64 };
     struct guest_event buf[BATCH];
@@ -136,6 +180,7 @@ void Vcpu::run()
         }
         struct guest_event *ev = &buf[i++];
         ev->cpu = static_cast<uint16_t>(cpu_);
+        uncounted_insns += ev->insns;
         struct ref_result res;
         if (guest_event_is_reference(static_cast<enum guest_event_kind>(ev->kind))) {
             ++unbilled_refs;
@@ -149,9 +194,12 @@ void Vcpu::run()
             engine_event(&engine_, ev, st, &res);
         }
         if (qk_.need_sync())
-            qk_.sync();
+            sync();
     }
     bill_refs();
+    collect_owed();
+    stopped_ = true;
+    stop_time_ = qk_.get_current_time();
     engine_finish(&engine_, cpu_);
     qk_.sync();
 }

@@ -6,6 +6,8 @@
 
 #include "sc_protocol.h"
 
+#include <vector>
+
 #include <tlm_utils/tlm_quantumkeeper.h>
 #include "sc_timing.h"
 
@@ -43,6 +45,13 @@ class Vcpu : public sc_core::sc_module, public LtInitiator<TranslateProtocol>, p
          const struct sc_run_params *rp);
 
     bool failed() const { return failed_; }
+    // The other vCPUs, for the IPIs of ptc.g / ptc.ga (set by the Platform before the run).
+    void set_peers(const std::vector<Vcpu *> *peers) { peers_ = peers; }
+    // Another vCPU's ptc.g IPI reaches this one at simulated time `at` (smp_call_function_single
+    // from handle_global_purge). Still running then: the IPI exits it (kvm_ia64_handle_irq) and it
+    // re-enters through kvm_do_resume_op at once, charged to its own clock. Stopped by then: it
+    // is not in the guest, so the record stays queued (vcpu_global_purge) until the run's end.
+    void take_ipi(const sc_core::sc_time &at);
     // both backward interfaces share this one (tlm_bw_direct_mem_if is a virtual base)
     void invalidate_direct_mem_ptr(sc_dt::uint64, sc_dt::uint64) override {}
 
@@ -60,6 +69,8 @@ class Vcpu : public sc_core::sc_module, public LtInitiator<TranslateProtocol>, p
     static const struct engine_ops ops_;
 
     void vmm_call(VmmTxn &txn);
+    void sync();         // the quantum keeper's sync, then the time IPIs took meanwhile
+    void collect_owed(); // adds that time to the local time
 
     unsigned cpu_;
     struct platform *p_;
@@ -70,6 +81,10 @@ class Vcpu : public sc_core::sc_module, public LtInitiator<TranslateProtocol>, p
     struct engine engine_;
     QuantumKeeper qk_;
     bool failed_ = false;
+    const std::vector<Vcpu *> *peers_ = nullptr;
+    bool stopped_ = false;      // its last event is done ...
+    sc_core::sc_time stop_time_; // ... at this simulated time
+    sc_core::sc_time owed_;      // IPIs taken while its thread was suspended, not yet in its time
 };
 
 } // namespace vhptsim

@@ -28,7 +28,15 @@ static void read_sample(const struct platform *p, unsigned cpu, struct ts_sample
     s->guest_faults = c->stats.guest_faults;
 }
 
-static double ratio(uint64_t num, uint64_t den) { return den ? (double)num / (double)den : 0.0; }
+/* ",num/den" with 6 decimals, or "," alone (an empty field) when den is 0: an interval with no
+ * lookups has no rate, and a plot must skip it rather than draw a 0 (docs/stats.md) */
+static void put_ratio(FILE *out, uint64_t num, uint64_t den)
+{
+    if (den)
+        fprintf(out, ",%.6f", (double)num / (double)den);
+    else
+        fputc(',', out);
+}
 
 int timeseries_start(struct timeseries *ts, FILE *out, const struct platform *p)
 {
@@ -55,14 +63,14 @@ void timeseries_sample(struct timeseries *ts, const struct platform *p, unsigned
     struct ts_sample now;
     read_sample(p, cpu, &now);
     const struct ts_sample *b = &ts->last[cpu];
-    fprintf(ts->out, "%u,%llu,%llu,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%llu,%llu\n", cpu, (unsigned long long)refs,
-            (unsigned long long)(now.cycles - b->cycles),
-            ratio(now.itlb_l1_miss - b->itlb_l1_miss, now.itlb_l1_acc - b->itlb_l1_acc),
-            ratio(now.itlb_l2_miss - b->itlb_l2_miss, now.itlb_l2_acc - b->itlb_l2_acc),
-            ratio(now.dtlb_l1_miss - b->dtlb_l1_miss, now.dtlb_l1_acc - b->dtlb_l1_acc),
-            ratio(now.dtlb_l2_miss - b->dtlb_l2_miss, now.dtlb_l2_acc - b->dtlb_l2_acc),
-            ratio(now.walker_miss - b->walker_miss, now.walks - b->walks),
-            ratio(now.vtlb_miss - b->vtlb_miss, now.vtlb_lookups - b->vtlb_lookups),
-            (unsigned long long)(now.vmm_exits - b->vmm_exits), (unsigned long long)(now.guest_faults - b->guest_faults));
+    fprintf(ts->out, "%u,%llu,%llu", cpu, (unsigned long long)refs, (unsigned long long)(now.cycles - b->cycles));
+    put_ratio(ts->out, now.itlb_l1_miss - b->itlb_l1_miss, now.itlb_l1_acc - b->itlb_l1_acc);
+    put_ratio(ts->out, now.itlb_l2_miss - b->itlb_l2_miss, now.itlb_l2_acc - b->itlb_l2_acc);
+    put_ratio(ts->out, now.dtlb_l1_miss - b->dtlb_l1_miss, now.dtlb_l1_acc - b->dtlb_l1_acc);
+    put_ratio(ts->out, now.dtlb_l2_miss - b->dtlb_l2_miss, now.dtlb_l2_acc - b->dtlb_l2_acc);
+    put_ratio(ts->out, now.walker_miss - b->walker_miss, now.walks - b->walks);
+    put_ratio(ts->out, now.vtlb_miss - b->vtlb_miss, now.vtlb_lookups - b->vtlb_lookups);
+    fprintf(ts->out, ",%llu,%llu\n", (unsigned long long)(now.vmm_exits - b->vmm_exits),
+            (unsigned long long)(now.guest_faults - b->guest_faults));
     ts->last[cpu] = now;
 }

@@ -1,7 +1,10 @@
 /* num_parse.c - see num_parse.h. */
 #include "num_parse.h"
 
+#include <stdio.h>
 #include <string.h>
+
+static const char size_suffixes[] = "KMGTPE"; /* x 2^10, 2^20, ... 2^60 */
 
 static int digit_value(char c, int hex)
 {
@@ -14,21 +17,26 @@ static int digit_value(char c, int hex)
     return -1;
 }
 
+/* the shift a size suffix stands for, 0 if c is none */
+static unsigned suffix_shift(char c)
+{
+    const char upper = (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+    const char *at = upper ? strchr(size_suffixes, upper) : NULL;
+    return at ? 10u * (unsigned)(at - size_suffixes + 1) : 0;
+}
+
 enum num_status num_parse_u64(const char *s, int flags, uint64_t *out)
 {
     size_t len = strlen(s);
+    const int hex = len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
     unsigned shift = 0;
     if ((flags & NUM_SIZE_SUFFIX) && len > 1) {
-        switch (s[len - 1]) {
-        case 'K': case 'k': shift = 10; break;
-        case 'M': case 'm': shift = 20; break;
-        case 'G': case 'g': shift = 30; break;
-        default: break;
-        }
+        const char last = s[len - 1];
+        if (!(hex && (last == 'e' || last == 'E'))) /* a hex digit, not the exa suffix */
+            shift = suffix_shift(last);
         if (shift)
             len--;
     }
-    const int hex = len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
     const unsigned base = hex ? 16 : 10;
     size_t i = hex ? 2 : 0;
     if (i == len)
@@ -47,4 +55,16 @@ enum num_status num_parse_u64(const char *s, int flags, uint64_t *out)
         return NUM_OVERFLOW;
     *out = v << shift;
     return NUM_OK;
+}
+
+void num_format_size(uint64_t v, char *buf, size_t len)
+{
+    for (unsigned k = sizeof size_suffixes - 1; k > 0; k--) {
+        const unsigned shift = 10 * k;
+        if (v && (v & ((UINT64_C(1) << shift) - 1)) == 0) {
+            snprintf(buf, len, "%llu%c", (unsigned long long)(v >> shift), size_suffixes[k - 1]);
+            return;
+        }
+    }
+    snprintf(buf, len, "%llu", (unsigned long long)v);
 }

@@ -39,6 +39,8 @@ const char *vmm_params_check(const struct vmm_params *p)
         return "VHPT size must be a power of two from 32 KiB to 1 GiB";
     if (p->ptce_count[0] == 0 || p->ptce_count[1] == 0)
         return "ptc.e counts must be at least 1";
+    if ((uint64_t)p->ptce_count[0] * p->ptce_count[1] > VMM_PTCE_STEPS_MAX)
+        return "ptc.e counts: their product (ptc.e steps per flush) must be at most 65536";
     if (p->p2m_mem_offset & ((UINT64_C(1) << p->page_shift) - 1))
         return "p2m memory offset must be a multiple of the host page size";
     if (p->guest_mem_bytes == 0 || (p->guest_mem_bytes >> p->page_shift) == 0)

@@ -43,6 +43,12 @@
 #define VMM_REQ_PTC_G 0x1u
 #define VMM_REQ_TLB_FLUSH 0x2u
 
+/* Most ptc.e steps one local_flush_tlb_all may take (ptce_count[0] x ptce_count[1]). PAL reports
+ * at most one step per TC set, and no IA-64 processor has a TC of more than a few hundred
+ * entries (Itanium 2: 1 x 1); 2^16 steps (about 0.3 ms of simulation each) keep a guest's ptc.e
+ * from running for hours (2^20 x 2^20 would be 2^40 steps). */
+#define VMM_PTCE_STEPS_MAX (1u << 16)
+
 struct vmm_params {
     unsigned page_shift; /* host PAGE_SHIFT (a valid IA-64 page size) */
     unsigned vtlb_shift; /* log2 bytes of the vTLB hash */

@@ -12,16 +12,16 @@ workload: {kind: uniform, footprint: 8M}
 YAML
 
 "$vhptsim" run --help >"$tmp/help" || { echo "FAIL: run --help" >&2; fail=1; }
-for word in --output --quiet config.yaml stats.yaml stats.csv timeseries.csv; do
+for word in --output --quiet config.yaml stats.yaml stats.csv timeseries.csv run.yaml; do
     grep -q -- "$word" "$tmp/help" || { echo "FAIL: run --help does not mention $word" >&2; fail=1; }
 done
 "$vhptsim" help run >/dev/null || { echo "FAIL: help run" >&2; fail=1; }
 "$vhptsim" run >/dev/null 2>&1; [ $? -eq 2 ] || { echo "FAIL: run without a file must exit 2" >&2; fail=1; }
 "$vhptsim" run --bogus "$tmp/small.yaml" >/dev/null 2>&1; [ $? -eq 2 ] || { echo "FAIL: unknown option must exit 2" >&2; fail=1; }
 
-# a run writes exactly the four files
+# a run writes exactly the five files
 "$vhptsim" run -q -o "$tmp/out" "$tmp/small.yaml" || { echo "FAIL: small run" >&2; fail=1; }
-[ "$(ls "$tmp/out" | tr '\n' ' ')" = "config.yaml stats.csv stats.yaml timeseries.csv " ] ||
+[ "$(ls "$tmp/out" | tr '\n' ' ')" = "config.yaml run.yaml stats.csv stats.yaml timeseries.csv " ] ||
     { echo "FAIL: unexpected output files: $(ls "$tmp/out")" >&2; fail=1; }
 # 5000 references, warm-up 1000: 4 time-series rows (at 2000, 3000, 4000, 5000) plus the header
 [ "$(wc -l <"$tmp/out/timeseries.csv")" -eq 5 ] || { echo "FAIL: timeseries.csv should have 4 rows" >&2; fail=1; }

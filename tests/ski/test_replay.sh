@@ -22,7 +22,7 @@ guest:
   vhpt_base: 0x1000000000000000
   region_page_size: {0: $bytes, 1: $bytes, 2: $bytes, 3: $bytes, 4: $bytes}
 YAML
-        if ! "$vhptsim" run -q -o "$tmp/out" "$tmp/c.yaml"; then
+        if ! "$vhptsim" run -q --force -o "$tmp/out" "$tmp/c.yaml"; then
             echo "FAIL: run of $trace at $bytes" >&2; fail=1; continue
         fi
         got=$(awk -F': ' '$1 == "cpu0.vmm.vtlb.compulsory_misses" { print $2 }' "$tmp/out/stats.yaml")

@@ -131,7 +131,7 @@ bad_study "--set seed=3: error: 'seed' is swept" $'name: b\nsweep:\n  seed: [1, 
 # a directory that is not a study is not written into
 mkdir -p "$tmp/foreign" && echo mine >"$tmp/foreign/notes.txt"
 "$vhptsim" run -q -o "$tmp/foreign" "$tmp/study.yaml" 2>"$tmp/err"
-[ $? = 2 ] && grep -q 'is not a vhptsim study' "$tmp/err" && [ "$(ls "$tmp/foreign")" = notes.txt ] ||
+[ $? = 2 ] && grep -q 'foreign is not a vhptsim result' "$tmp/err" && [ "$(ls -A "$tmp/foreign")" = notes.txt ] ||
     say "a foreign directory must be refused untouched"
 
 # ---- -j determinism: -j 1 and -j 4 give the same bytes ----------------------------------

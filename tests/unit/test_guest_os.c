@@ -144,7 +144,7 @@ static void test_boot(void)
     CHECK_EV(out, 8, GE_MOV_RR, UINT64_C(0x8000000000000000), 0xc39, 0);
     for (unsigned i = 0; i < out.n; i++)
         CHECK_EQ(out.ev[i].cpu, 0);
-    CHECK_EQ(guest_os_get_stats(os)->ctx_switches, 0); /* boot is not a switch */
+    CHECK_EQ(guest_os_get_stats(os).ctx_switches, 0); /* boot is not a switch */
     done(os, &mem);
 
     /* walker off, region 3 with 64 KiB pages, 2 vCPUs: pta ve 0 (0x...c8), rrs ve 0, rr3 ps 16:
@@ -196,8 +196,8 @@ static void test_ctx_switch(void)
     /* to the running process: no switch_mm, nothing */
     ctx_switch(os, 0, 42, &out);
     CHECK_EQ(out.n, 0);
-    CHECK_EQ(guest_os_get_stats(os)->ctx_switches, 4);
-    CHECK_EQ(guest_os_get_stats(os)->rid_wraps, 0);
+    CHECK_EQ(guest_os_get_stats(os).ctx_switches, 4);
+    CHECK_EQ(guest_os_get_stats(os).rid_wraps, 0);
     /* references and TLB instructions are only observed */
     event(os, 0, GE_LOAD, R3, 0, 0, &out);
     CHECK_EQ(out.n, 0);
@@ -226,22 +226,22 @@ static void test_demand_allocation(void)
     CHECK_EQ(out.retry, 1);
     CHECK_EV(out, 0, GE_ITC_D, R3 + 0x4010, 0x7e1, 0xb38);
     CHECK_EQ(phys_mem_read8(&mem, MOFF + 0x4008), 0x7e1);
-    CHECK_EQ(guest_os_get_stats(os)->frames_allocated, 1);
-    CHECK_EQ(guest_os_get_stats(os)->pt_pages_allocated, 1);
-    CHECK_EQ(guest_os_get_stats(os)->faults_handled[VMM_FAULT_DTLB], 1);
+    CHECK_EQ(guest_os_get_stats(os).frames_allocated, 1);
+    CHECK_EQ(guest_os_get_stats(os).pt_pages_allocated, 1);
+    CHECK_EQ(guest_os_get_stats(os).faults_handled[VMM_FAULT_DTLB], 1);
 
     /* the same page again (another offset): no allocation, the same pte */
     fault(os, 0, VMM_FAULT_DTLB, GE_STORE, R3 + 0x7ff8, &out);
     CHECK_EV(out, 0, GE_ITC_D, R3 + 0x7ff8, 0x7e1, 0xb38);
-    CHECK_EQ(guest_os_get_stats(os)->frames_allocated, 1);
+    CHECK_EQ(guest_os_get_stats(os).frames_allocated, 1);
 
     /* the next page 0x6000000000008000: frame 0x8000 (0x4000 went to the page table), pte
      * 0x87e1; vpn 0x1800000000002 -> entry offset 0x10, same VHPT page: machine 0x1000004010 */
     fault(os, 0, VMM_FAULT_DTLB, GE_LOAD, R3 + 0x8000, &out);
     CHECK_EV(out, 0, GE_ITC_D, R3 + 0x8000, 0x87e1, 0xb38);
     CHECK_EQ(phys_mem_read8(&mem, MOFF + 0x4010), 0x87e1);
-    CHECK_EQ(guest_os_get_stats(os)->frames_allocated, 2);
-    CHECK_EQ(guest_os_get_stats(os)->pt_pages_allocated, 1);
+    CHECK_EQ(guest_os_get_stats(os).frames_allocated, 2);
+    CHECK_EQ(guest_os_get_stats(os).pt_pages_allocated, 1);
 
     /* another process: its own page table and VHPT page; same virtual page -> new frames:
      * data 0xc000 (pte 0xc7e1), page table 0x10000 (entry at 0x10008, machine 0x1000010008);
@@ -251,8 +251,8 @@ static void test_demand_allocation(void)
     CHECK_EV(out, 0, GE_ITC_D, R3 + 0x4010, 0xc7e1, 0x1338);
     CHECK_EQ(phys_mem_read8(&mem, MOFF + 0x10008), 0xc7e1);
     CHECK_EQ(phys_mem_read8(&mem, MOFF + 0x4008), 0x7e1); /* process 0's entry untouched */
-    CHECK_EQ(guest_os_get_stats(os)->frames_allocated, 3);
-    CHECK_EQ(guest_os_get_stats(os)->pt_pages_allocated, 2);
+    CHECK_EQ(guest_os_get_stats(os).frames_allocated, 3);
+    CHECK_EQ(guest_os_get_stats(os).pt_pages_allocated, 2);
     done(os, &mem);
 }
 
@@ -279,7 +279,7 @@ static void test_frames_skip_io(void)
      * ([0x1000000, 0x2000000) holds no I/O). itir = rr1 = 9 << 8 | 24 << 2 = 0x960 */
     fault(os, 0, VMM_FAULT_ALT_DTLB, GE_LOAD, R1 + 0x123456, &out);
     CHECK_EV(out, 0, GE_ITC_D, R1 + 0x123456, 0x10007e1, 0x960);
-    CHECK_EQ(guest_os_get_stats(os)->frames_allocated, 42);
+    CHECK_EQ(guest_os_get_stats(os).frames_allocated, 42);
     CHECK_EQ(mem.words.n, 0); /* walker off: nothing written to memory */
     done(os, &mem);
 
@@ -304,9 +304,9 @@ static void test_frames_skip_io(void)
     fault(os, 0, VMM_FAULT_ALT_DTLB, GE_LOAD, R3 + 4 * 0x4000, &out);
     CHECK_EQ(out.n, 0);
     CHECK_EQ(out.retry, 0);
-    CHECK_EQ(guest_os_get_stats(os)->alloc_failures, 1);
-    CHECK_EQ(guest_os_get_stats(os)->faults_unhandled, 1);
-    CHECK_EQ(guest_os_get_stats(os)->frames_allocated, 4);
+    CHECK_EQ(guest_os_get_stats(os).alloc_failures, 1);
+    CHECK_EQ(guest_os_get_stats(os).faults_unhandled, 1);
+    CHECK_EQ(guest_os_get_stats(os).frames_allocated, 4);
     done(os, &mem);
 }
 
@@ -354,8 +354,8 @@ static void test_fault_kinds(void)
     CHECK_EV(out, 0, GE_ITC_I, R2, 0x87e1, 0xa38);
     fault(os, 0, VMM_FAULT_PAGE_NOT_PRESENT, GE_STORE, R3 + 0x4000, &out);
     CHECK_EV(out, 0, GE_ITC_D, R3 + 0x4000, 0x7e1, 0xb38);
-    CHECK_EQ(guest_os_get_stats(os)->frames_allocated, 2);
-    CHECK_EQ(guest_os_get_stats(os)->pt_pages_allocated, 2);
+    CHECK_EQ(guest_os_get_stats(os).frames_allocated, 2);
+    CHECK_EQ(guest_os_get_stats(os).pt_pages_allocated, 2);
 
     /* alt_dtlb / alt_itlb in the identity region 7: pa = region offset aligned to 16 MiB:
      * 0xe000000004001234 -> 0x4000000 | 0x661 = 0x4000661; itir = rr7 0x760 */
@@ -365,7 +365,7 @@ static void test_fault_kinds(void)
     CHECK_EV(out, 0, GE_ITC_D, R7 + 0x4001234, 0x4000661, 0x760);
     fault(os, 0, VMM_FAULT_ALT_ITLB, GE_IFETCH, R7 + 0x5000000, &out);
     CHECK_EV(out, 0, GE_ITC_I, R7 + 0x5000000, 0x5000661, 0x760);
-    CHECK_EQ(guest_os_get_stats(os)->frames_allocated, 2); /* the identity map allocates nothing */
+    CHECK_EQ(guest_os_get_stats(os).frames_allocated, 2); /* the identity map allocates nothing */
 
     /* a kernel region (5, vmalloc): the kernel's page table, pl 0. 0xa000000000010000: data
      * frame 0x10000 (pte 0x10661), itir = rr5 0x539 & ~3 = 0x538. vpn = (0xa << 46) + 4,
@@ -387,7 +387,7 @@ static void test_fault_kinds(void)
     CHECK_EQ(out.n, 0);
     CHECK_EQ(out.retry, 0);
 
-    const struct guest_os_stats *s = guest_os_get_stats(os);
+    const struct guest_os_stats st = guest_os_get_stats(os), *s = &st;
     CHECK_EQ(s->faults_handled[VMM_FAULT_DVHPT], 1);
     CHECK_EQ(s->faults_handled[VMM_FAULT_IVHPT], 1);
     CHECK_EQ(s->faults_handled[VMM_FAULT_ITLB], 1);
@@ -412,7 +412,7 @@ static void test_fault_kinds(void)
     CHECK_EV(out, 0, GE_ITC_D, R1 + 0x10000, 0x7e1, 0x938);
     fault(os, 0, VMM_FAULT_ALT_ITLB, GE_IFETCH, R2, &out);
     CHECK_EV(out, 0, GE_ITC_I, R2, 0x47e1, 0xa38);
-    CHECK_EQ(guest_os_get_stats(os)->pt_pages_allocated, 0);
+    CHECK_EQ(guest_os_get_stats(os).pt_pages_allocated, 0);
     CHECK_EQ(mem.words.n, 0);
     done(os, &mem);
 }
@@ -438,7 +438,7 @@ static void test_rid_wrap(void)
     CHECK_EQ(out.n, 5);
     CHECK_EV(out, 0, GE_MOV_RR, 0, 0x1839, 0);
     event(os, 0, GE_MARK, 0, GE_MARK_EXIT, 0, &out); /* context 3 -> flushmap */
-    CHECK_EQ(guest_os_get_stats(os)->rid_wraps, 0);
+    CHECK_EQ(guest_os_get_stats(os).rid_wraps, 0);
     /* process 12: no context left below 4 -> wrap: the flushmap (2, 3) is freed, the search
      * restarts at 1 (1 is process 0's, still running on vCPU 1): context 2. This vCPU flushes
      * (ptc.e) before loading rid 16; vCPU 1 owes a flush. */
@@ -446,7 +446,7 @@ static void test_rid_wrap(void)
     CHECK_EQ(out.n, 6);
     CHECK_EV(out, 0, GE_PTC_E, 0, 0, 0);
     CHECK_EV(out, 1, GE_MOV_RR, 0, 0x1039, 0);
-    CHECK_EQ(guest_os_get_stats(os)->rid_wraps, 1);
+    CHECK_EQ(guest_os_get_stats(os).rid_wraps, 1);
 
     /* vCPU 1 pays at its next switch_mm (Linux's delayed_tlb_flush), not on a fault or on a
      * "switch" to the process it already runs */
@@ -461,7 +461,8 @@ static void test_rid_wrap(void)
     CHECK_EV(out, 0, GE_PTC_E, 0, 0, 0);
     CHECK_EQ(out.ev[0].cpu, 1);
     CHECK_EV(out, 1, GE_MOV_RR, 0, 0x1839, 0);
-    CHECK_EQ(guest_os_get_stats(os)->delayed_flushes, 1);
+    CHECK_EQ(guest_os_get_stats(os).delayed_flushes, 1);
+    CHECK_EQ(guest_os_get_cpu_stats(os, 1).delayed_flushes, 1); /* paid by vCPU 1 */
     ctx_switch(os, 1, 0, &out); /* paid: back to process 0 (context 1) with no flush */
     CHECK_EQ(out.n, 5);
     CHECK_EV(out, 0, GE_MOV_RR, 0, 0x839, 0);
@@ -485,7 +486,7 @@ static void test_rid_wrap(void)
     ctx_switch(os, 0, 20, &out);
     CHECK_EQ(out.n, 5);
     CHECK_EV(out, 0, GE_MOV_RR, 0, 0x1039, 0);
-    CHECK_EQ(guest_os_get_stats(os)->rid_wraps, 1);
+    CHECK_EQ(guest_os_get_stats(os).rid_wraps, 1);
     done(os, &mem);
 }
 
@@ -523,15 +524,17 @@ static void test_munmap(void)
     CHECK_EQ(phys_mem_read8(&mem, MOFF + 0x4008), 0);
     CHECK_EQ(phys_mem_read8(&mem, MOFF + 0x4010), 0);
     CHECK_EQ(phys_mem_read8(&mem, MOFF + 0x4000), 0x7e1); /* page 0 stays */
-    CHECK_EQ(guest_os_get_stats(os)->munmaps, 1);
-    CHECK_EQ(guest_os_get_stats(os)->pages_unmapped, 2);
+    CHECK_EQ(guest_os_get_stats(os).munmaps, 1);
+    CHECK_EQ(guest_os_get_stats(os).pages_unmapped, 2);
+    CHECK_EQ(guest_os_get_stats(os).munmap_page_purges, 1); /* ptc.l took effect */
+    CHECK_EQ(guest_os_get_stats(os).munmap_purge_fallbacks, 0);
     /* the freed frames are reused last-in first-out: page 2's 0xc000 first; a re-touch of an
      * unmapped page is a new first touch */
     fault(os, 0, VMM_FAULT_DTLB, GE_LOAD, R3 + 0x10000, &out);
     CHECK_EV(out, 0, GE_ITC_D, R3 + 0x10000, 0xc7e1, 0xb38);
     fault(os, 0, VMM_FAULT_DTLB, GE_LOAD, R3 + 0x4000, &out);
     CHECK_EV(out, 0, GE_ITC_D, R3 + 0x4000, 0x87e1, 0xb38);
-    CHECK_EQ(guest_os_get_stats(os)->frames_allocated, 5);
+    CHECK_EQ(guest_os_get_stats(os).frames_allocated, 5);
     /* a range with nothing mapped: no purge */
     munmap_(os, 0, R3 + 0x100000, 0x10000, &out);
     CHECK_EQ(out.n, 0);
@@ -547,6 +550,18 @@ static void test_munmap(void)
     CHECK_EV(out, 0, GE_PTC_GA, R3 + 0x4000, 14, 0);
     CHECK_EV(out, 1, GE_PTC_GA, R3 + 0x8000, 14, 0);
     CHECK_EV(out, 2, GE_PTC_GA, UINT64_C(0x7ffc000000000000), 14, 0);
+    /* counted for the vCPU whose call did it: all on vCPU 0, none on vCPU 1 */
+    CHECK_EQ(guest_os_get_cpu_stats(os, 0).munmap_page_purges, 1);
+    CHECK_EQ(guest_os_get_cpu_stats(os, 1).munmaps, 0);
+    /* vCPU 1 (booted into process 0 too: threads share it) unmaps page 0: 1 page + its VHPT page */
+    boot(os, 1);
+    munmap_(os, 1, R3, 0x4000, &out);
+    CHECK_EQ(out.n, 2);
+    CHECK_EQ(out.ev[0].cpu, 1);
+    CHECK_EQ(guest_os_get_cpu_stats(os, 1).munmaps, 1);
+    CHECK_EQ(guest_os_get_cpu_stats(os, 1).pages_unmapped, 1);
+    CHECK_EQ(guest_os_get_cpu_stats(os, 0).pages_unmapped, 2);
+    CHECK_EQ(guest_os_get_stats(os).pages_unmapped, 3);
     done(os, &mem);
 
     /* ptc.e (flush_tlb_all): one local ptc.e; vCPU 1 flushes at its next call (the IPI) */
@@ -555,13 +570,15 @@ static void test_munmap(void)
     munmap_(os, 0, R3 + 0x4000, 0x8000, &out);
     CHECK_EQ(out.n, 1);
     CHECK_EV(out, 0, GE_PTC_E, 0, 0, 0);
-    CHECK_EQ(guest_os_get_stats(os)->munmap_flushes, 1);
+    CHECK_EQ(guest_os_get_stats(os).munmap_flushes, 1);
+    CHECK_EQ(guest_os_get_stats(os).munmap_purge_fallbacks, 0); /* ptc.e was the choice */
     fault(os, 1, VMM_FAULT_DTLB, GE_LOAD, R3, &out);
     CHECK_EQ(out.n, 2);
     CHECK_EV(out, 0, GE_PTC_E, 0, 0, 0);
     CHECK_EQ(out.ev[0].cpu, 1);
     CHECK_EQ(out.ev[1].kind, GE_ITC_D);
-    CHECK_EQ(guest_os_get_stats(os)->delayed_flushes, 1);
+    CHECK_EQ(guest_os_get_stats(os).delayed_flushes, 1);
+    CHECK_EQ(guest_os_get_cpu_stats(os, 1).delayed_flushes, 1); /* paid by vCPU 1 */
     fault(os, 1, VMM_FAULT_DTLB, GE_LOAD, R3, &out); /* paid */
     CHECK_EQ(out.n, 1);
     done(os, &mem);
@@ -573,8 +590,10 @@ static void test_munmap(void)
     munmap_(os, 0, R3, 40 * 0x4000, &out);
     CHECK_EQ(out.n, 1);
     CHECK_EV(out, 0, GE_PTC_E, 0, 0, 0);
-    CHECK_EQ(guest_os_get_stats(os)->pages_unmapped, 40);
-    CHECK_EQ(guest_os_get_stats(os)->munmap_flushes, 1);
+    CHECK_EQ(guest_os_get_stats(os).pages_unmapped, 40);
+    CHECK_EQ(guest_os_get_stats(os).munmap_flushes, 1);
+    CHECK_EQ(guest_os_get_stats(os).munmap_purge_fallbacks, 1); /* ptc.l asked, ptc.e done */
+    CHECK_EQ(guest_os_get_stats(os).munmap_page_purges, 0);
     /* 31 pages + 1 VHPT page = 32: page by page */
     guest_os_params_default(&p);
     done(os, &mem);
@@ -588,6 +607,8 @@ static void test_munmap(void)
     munmap_(os, 0, R3, UINT64_C(0x4000000000000000), &out);
     CHECK_EQ(out.n, 1);
     CHECK_EV(out, 0, GE_PTC_E, 0, 0, 0);
+    CHECK_EQ(guest_os_get_stats(os).munmap_page_purges, 1);     /* the 31 pages */
+    CHECK_EQ(guest_os_get_stats(os).munmap_purge_fallbacks, 1); /* the crossing range */
     done(os, &mem);
 
     /* walker off: no VHPT page purge, nothing written */
@@ -619,7 +640,7 @@ static void test_exit(void)
     CHECK_EQ(phys_mem_read8(&mem, MOFF + 0x10008), 0xc7e1);
     event(os, 0, GE_MARK, 0, GE_MARK_EXIT, 0, &out);
     CHECK_EQ(out.n, 0); /* flush_tlb_mm of a dying mm purges nothing */
-    CHECK_EQ(guest_os_get_stats(os)->exits, 1);
+    CHECK_EQ(guest_os_get_stats(os).exits, 1);
     CHECK_EQ(phys_mem_read8(&mem, MOFF + 0x10008), 0); /* its VHPT entries cleared */
     CHECK_EQ(phys_mem_read8(&mem, MOFF + 0x4008), 0x87e1); /* process 0's untouched */
     /* no current process: a user-region fault goes unhandled */
@@ -634,8 +655,8 @@ static void test_exit(void)
     CHECK_EV(out, 0, GE_ITC_D, R3 + 0x8000, 0xc7e1, 0x1b38);
     CHECK_EV(out, 1, GE_ITC_D, UINT64_C(0x7ffc000000000010), 0x10461, 0x1b38);
     CHECK_EQ(phys_mem_read8(&mem, MOFF + 0x10010), 0xc7e1);
-    CHECK_EQ(guest_os_get_stats(os)->frames_allocated, 4);
-    CHECK_EQ(guest_os_get_stats(os)->pt_pages_allocated, 3);
+    CHECK_EQ(guest_os_get_stats(os).frames_allocated, 4);
+    CHECK_EQ(guest_os_get_stats(os).pt_pages_allocated, 3);
     /* process 5 again is a new address space with a new context: 4 (18 rid bits: 32768
      * contexts, no wrap yet), rr3 = (4 << 3 | 3 = 35) << 8 | 0x39 = 0x2339 */
     ctx_switch(os, 0, 5, &out);

@@ -209,7 +209,7 @@ static void run(unsigned vhpt_enabled)
         }
     }
 
-    const struct guest_os_stats *s = guest_os_get_stats(os);
+    const struct guest_os_stats st = guest_os_get_stats(os), *s = &st;
     const struct vmm_stats *vs = &plat.cpu[0].vmm.stats;
     CHECK_EQ(completed, NREFS);
     CHECK(first_touches > 150); /* the stream reaches most pages of both processes */

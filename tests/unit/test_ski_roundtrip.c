@@ -19,6 +19,7 @@ static struct guest_event mk(enum guest_event_kind k, uint64_t va, unsigned size
     e.kind = (uint8_t)k;
     e.va = va;
     e.size = (uint8_t)size;
+    e.insns = k == GE_IFETCH; /* the writer makes an IFETCH one CAPSULE: one instruction, read back */
     return e;
 }
 
@@ -353,6 +354,11 @@ static void test_reader_sequences(void)
         CHECK_EQ(ev[2].op0, GE_MARK_DISCONTINUITY);
         CHECK_EQ(ev[2].op1, 0);
         CHECK_EQ(ev[3].va, UINT64_C(0x4000000000001000));
+        /* 5 CAPSULEs: the two inside bundle a0 emit nothing and count at its IFETCH */
+        CHECK_EQ(ev[0].insns, 3);
+        CHECK_EQ(ev[1].insns, 1);
+        CHECK_EQ(ev[2].insns, 0);
+        CHECK_EQ(ev[3].insns, 1); /* the last one: counted though nothing follows it */
     }
     n = read_all(b, o, SKI_IFETCH_INSN, ev, 16, err, sizeof err);
     CHECK_EQ(n, 6);
@@ -361,6 +367,8 @@ static void test_reader_sequences(void)
         CHECK_EQ(ev[2].va, UINT64_C(0x40000000000000a0));
         CHECK_EQ(ev[3].va, UINT64_C(0x40000000000000b0));
         CHECK_EQ(ev[5].va, UINT64_C(0x4000000000001000));
+        for (int i = 0; i < 6; i++) /* one IFETCH per CAPSULE, one instruction each */
+            CHECK_EQ(ev[i].insns, ev[i].kind == GE_IFETCH);
     }
 }
 

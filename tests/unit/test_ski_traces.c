@@ -104,6 +104,15 @@ static size_t count_kind(const struct trace *t, enum guest_event_kind k)
     return c;
 }
 
+/* instructions the events carry (guest_event.insns) */
+static uint64_t sum_insns(const struct trace *t)
+{
+    uint64_t c = 0;
+    for (size_t i = 0; i < t->n; i++)
+        c += t->ev[i].insns;
+    return c;
+}
+
 static size_t count_data(const struct trace *t)
 {
     size_t c = 0;
@@ -152,11 +161,14 @@ static void test_all_traces(void)
         CHECK_EQ(count_kind(&t, GE_MARK), gap ? 1 : 0);
         CHECK_EQ(t.n, rec[SKI_REC_BUNDLE] + readme[i].drefs + (gap ? 1 : 0));
         CHECK_EQ(t.st.events, t.n);
+        /* every CAPSULE is counted once on the events (the basis of MPKI, docs/stats.md) */
+        CHECK_EQ(sum_insns(&t), readme[i].insns);
         unload(&t);
 
         /* per-instruction IFETCH: one per CAPSULE */
         struct trace ti = load(readme[i].file, SKI_IFETCH_INSN);
         CHECK_EQ(count_kind(&ti, GE_IFETCH), readme[i].insns);
+        CHECK_EQ(sum_insns(&ti), readme[i].insns);
         CHECK_EQ(count_data(&ti), readme[i].drefs);
         unload(&ti);
     }

@@ -9,7 +9,10 @@
  * fills (with and without the purge that normally precedes them, so that overlapping entries
  * can exist too), purges of every size and purge-alls run on both, for several geometries and
  * the three policies; after every step every entry, the counters, the clock, the MRU entry and
- * the replacement state must be equal.
+ * the replacement state must be equal. Fills carry a parent page size (a piece of a larger
+ * translation, as an L1 fill from an L2 piece); a purge removes an entry whose parent page
+ * overlaps the range (ptc.l), a drop one that itself overlaps it; a fill reports the entry it
+ * evicted.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +23,7 @@
 
 struct ref_entry {
     uint64_t va, mask, rid, pte, stamp;
-    uint8_t ps, valid;
+    uint8_t ps, valid, parent_ps;
 };
 
 struct ref_level {
@@ -105,8 +108,13 @@ static uint32_t ref_victim(struct ref_level *r, uint32_t set, uint32_t first)
     }
 }
 
-static int64_t ref_fill(struct ref_level *r, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
+/* -1 when refused; *evicted: index of the valid entry replaced (copied to *old), or -1 */
+static int64_t ref_fill(struct ref_level *r, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte, unsigned parent_ps,
+                        int64_t *evicted, struct ref_entry *old)
 {
+    *evicted = -1;
+    if (parent_ps < ps)
+        parent_ps = ps;
     if (r->n == 0)
         return -1;
     if (r->ps) {
@@ -135,12 +143,15 @@ static int64_t ref_fill(struct ref_level *r, uint64_t va, uint64_t rid, unsigned
     if (v < 0) {
         v = first + ref_victim(r, set, first);
         r->stats.evictions++;
+        *evicted = v;
+        *old = r->e[v];
     }
     struct ref_entry *e = &r->e[v];
     e->mask = ~(ia64_psize(ps) - 1);
     e->va = va & e->mask;
     e->rid = rid;
     e->ps = (uint8_t)ps;
+    e->parent_ps = (uint8_t)parent_ps;
     const uint64_t low_ppn = ps > IA64_ARCH_PAGE_SHIFT ? (ia64_psize(ps) - 1) & IA64_PTE_PPN_MASK : 0;
     e->pte = pte & ~low_ppn;
     e->valid = 1;
@@ -149,15 +160,17 @@ static int64_t ref_fill(struct ref_level *r, uint64_t va, uint64_t rid, unsigned
     return v;
 }
 
-static uint32_t ref_purge(struct ref_level *r, uint64_t va, unsigned ps, uint64_t rid)
+/* by_parent: compare the range with the entry's parent page (ptc.l), else with the entry (drop) */
+static uint32_t ref_purge(struct ref_level *r, uint64_t va, unsigned ps, uint64_t rid, int by_parent)
 {
     const uint64_t start = ia64_region_offset(ia64_page_align(va, ps));
     const uint64_t end_incl = start + ia64_psize(ps) - 1;
     uint32_t n = 0;
     for (uint32_t i = 0; i < r->n; i++) {
         const struct ref_entry *e = &r->e[i];
-        const uint64_t s = ia64_region_offset(e->va);
-        if (e->valid && e->rid == rid && s <= end_incl && start <= s + ~e->mask) {
+        const uint64_t last = ia64_psize(by_parent ? e->parent_ps : e->ps) - 1;
+        const uint64_t s = ia64_region_offset(e->va) & ~last;
+        if (e->valid && e->rid == rid && s <= end_incl && start <= s + last) {
             ref_clear(&r->e[i]);
             n++;
         }
@@ -190,7 +203,8 @@ static int same_state(const struct tlb_level *l, const struct ref_level *r)
         const struct ref_entry *b = &r->e[i];
         ok = a->valid == b->valid && a->rid == b->rid && a->stamp == b->stamp;
         if (b->valid)
-            ok = ok && a->va == b->va && a->mask == b->mask && a->pte == b->pte && a->ps == b->ps;
+            ok = ok && a->va == b->va && a->mask == b->mask && a->pte == b->pte && a->ps == b->ps &&
+                 a->parent_ps == b->parent_ps;
     }
     return ok;
 }
@@ -203,6 +217,30 @@ static const unsigned sizes[] = {12, 13, 14, 16, 18, 20, 22, 24, 28};
 static uint64_t some_va(uint64_t *s, uint64_t span)
 {
     return (draw(s, 8) << 61) | (draw(s, span) << 12) | (draw(s, 4096) & ~UINT64_C(7));
+}
+
+/* A fill on both; 1 when they filled and evicted the same entries. */
+static int fill_both(struct tlb_level *l, struct ref_level *r, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte,
+                     unsigned parent_ps)
+{
+    struct mtlb_entry old;
+    struct ref_entry ref_old = {0};
+    int64_t evicted;
+    const struct mtlb_entry *f = tlb_level_fill(l, va, rid, ps, pte, parent_ps, &old);
+    const int64_t fi = ref_fill(r, va, rid, ps, pte, parent_ps, &evicted, &ref_old);
+    if (f ? fi != f - l->e : fi >= 0)
+        return 0;
+    if (evicted < 0)
+        return !old.valid;
+    return old.valid && old.va == ref_old.va && old.rid == ref_old.rid && old.ps == ref_old.ps &&
+           old.parent_ps == ref_old.parent_ps && old.pte == ref_old.pte;
+}
+
+/* A parent page size for a fill of size ps: mostly ps itself (a whole translation). */
+static unsigned some_parent(uint64_t *s, unsigned ps)
+{
+    const unsigned q = sizes[draw(s, sizeof sizes / sizeof *sizes)];
+    return draw(s, 3) == 0 && q > ps ? q : ps;
 }
 
 static void run(const struct tlb_level_params *p, uint64_t seed, unsigned steps, uint64_t span)
@@ -227,25 +265,23 @@ static void run(const struct tlb_level_params *p, uint64_t seed, unsigned steps,
                 ref_touch(&r, (uint32_t)i);
             } else if (ok) {
                 l.stats.misses++, r.stats.misses++;
-                const unsigned fps = draw(&s, 4) ? 14 : ps;
-                ok = tlb_level_purge(&l, va, fps, rid) == ref_purge(&r, va, fps, rid);
+                const unsigned fps = draw(&s, 4) ? 14 : ps, parent = some_parent(&s, fps);
+                ok = tlb_level_purge(&l, va, parent, rid) == ref_purge(&r, va, parent, rid, 1);
                 const uint64_t pte = (draw(&s, 1 << 20) << 12) | 0x661;
-                const struct mtlb_entry *f = tlb_level_fill(&l, va, rid, fps, pte);
-                const int64_t fi = ref_fill(&r, va, rid, fps, pte);
-                ok = ok && (f ? fi == f - l.e : fi < 0);
+                ok = ok && fill_both(&l, &r, va, rid, fps, pte, parent);
             }
         } else if (op < 60) { /* a fill with no purge first: may overlap what is there */
             const uint64_t pte = (draw(&s, 1 << 20) << 12) | 0x661;
-            const struct mtlb_entry *f = tlb_level_fill(&l, va, rid, ps, pte);
-            const int64_t fi = ref_fill(&r, va, rid, ps, pte);
-            ok = f ? fi == f - l.e : fi < 0;
+            ok = fill_both(&l, &r, va, rid, ps, pte, some_parent(&s, ps));
+        } else if (op < 66) { /* a drop: the entries themselves overlapping the range */
+            ok = tlb_level_drop(&l, va, ps, rid) == ref_purge(&r, va, ps, rid, 0);
         } else if (op < 72) { /* a lookup that changes nothing */
             const struct mtlb_entry *e = tlb_level_find(&l, va, rid);
             const int64_t i = ref_find(&r, va, rid);
             ok = e ? i == e - l.e : i < 0;
         } else if (op < 98) { /* ptc.l of any size, up to a whole region */
             const unsigned pps = draw(&s, 8) ? ps : (unsigned)(12 + draw(&s, 52));
-            ok = tlb_level_purge(&l, va, pps, rid) == ref_purge(&r, va, pps, rid);
+            ok = tlb_level_purge(&l, va, pps, rid) == ref_purge(&r, va, pps, rid, 1);
         } else {
             ok = tlb_level_purge_all(&l) == ref_purge_all(&r);
         }
@@ -294,21 +330,21 @@ static void test_by_hand(void)
     CHECK_EQ(tlb_level_init(&l, &p, 1), 0);
     const uint64_t r3 = UINT64_C(0x6000000000000000);
     for (uint64_t k = 0; k < 4; k++)
-        CHECK_EQ(tlb_level_fill(&l, r3 + (k << 14), 1, 14, 0x661) - l.e, (long)k);
+        CHECK_EQ(tlb_level_fill(&l, r3 + (k << 14), 1, 14, 0x661, 14, NULL) - l.e, (long)k);
     /* uses: 2, 0, 3 (1 is now the least recent), then a fifth page takes way 1 */
     tlb_level_touch(&l, tlb_level_find(&l, r3 + (2 << 14), 1));
     tlb_level_touch(&l, tlb_level_find(&l, r3 + (0 << 14), 1));
     tlb_level_touch(&l, tlb_level_find(&l, r3 + (3 << 14), 1));
-    CHECK_EQ(tlb_level_fill(&l, r3 + (9 << 14), 1, 14, 0x661) - l.e, 1);
+    CHECK_EQ(tlb_level_fill(&l, r3 + (9 << 14), 1, 14, 0x661, 14, NULL) - l.e, 1);
     /* then way 2 (used before 0 and 3), then way 0 */
-    CHECK_EQ(tlb_level_fill(&l, r3 + (10 << 14), 1, 14, 0x661) - l.e, 2);
-    CHECK_EQ(tlb_level_fill(&l, r3 + (11 << 14), 1, 14, 0x661) - l.e, 0);
+    CHECK_EQ(tlb_level_fill(&l, r3 + (10 << 14), 1, 14, 0x661, 14, NULL) - l.e, 2);
+    CHECK_EQ(tlb_level_fill(&l, r3 + (11 << 14), 1, 14, 0x661, 14, NULL) - l.e, 0);
     /* the region number takes no part: a purge through region 1 of page 10 */
     CHECK_EQ(tlb_level_purge(&l, UINT64_C(0x2000000000000000) + (10 << 14), 14, 1), 1);
     CHECK(tlb_level_find(&l, r3 + (10 << 14), 1) == NULL);
     CHECK_EQ(l.nvalid, 3);
     /* the freed way 2 is the lowest free one */
-    CHECK_EQ(tlb_level_fill(&l, r3 + 0x100000, 1, 12, 0x661) - l.e, 2);
+    CHECK_EQ(tlb_level_fill(&l, r3 + 0x100000, 1, 12, 0x661, 12, NULL) - l.e, 2);
     /* a 64 KiB purge at 0x100000 takes the 4 KiB entry inside it; a 4 KiB purge inside page 9
      * (0x24000..0x27fff) takes that 16 KiB entry; rid 2 takes nothing */
     CHECK_EQ(tlb_level_purge(&l, r3 + 0x10c000, 16, 1), 1);

@@ -31,7 +31,7 @@ static int ref(struct tlb_level *l, uint64_t va, unsigned ps)
         return 1;
     }
     l->stats.misses++;
-    tlb_level_fill(l, va, RID, ps, PTE(va & IA64_REGION_OFFSET_MASK));
+    tlb_level_fill(l, va, RID, ps, PTE(va & IA64_REGION_OFFSET_MASK), ps, NULL);
     return 0;
 }
 
@@ -186,7 +186,7 @@ static void test_set_associative(void)
 
     /* A 64 KiB page at 0x30000 (pa 0x1230000) with va 0x34008: cached as the 16 KiB piece
      * 0x34000 (16 KiB page 13 -> set 1, entry 3), ppn = pa 0x1230000 + 0x4000 = 0x1234000. */
-    const struct mtlb_entry *e = tlb_level_fill(&l, UINT64_C(0x6000000000034008), RID, 16, PTE(0x1230000));
+    const struct mtlb_entry *e = tlb_level_fill(&l, UINT64_C(0x6000000000034008), RID, 16, PTE(0x1230000), 16, NULL);
     CHECK(e != NULL);
     CHECK_EQ(e - l.e, 3);
     CHECK_EQ(e->ps, 14);
@@ -195,7 +195,7 @@ static void test_set_associative(void)
     /* the piece does not cover the rest of the 64 KiB page */
     CHECK(tlb_level_find(&l, UINT64_C(0x6000000000030000), RID) == NULL);
     /* a 4 KiB page is smaller than the level's 16 KiB: refused */
-    CHECK(tlb_level_fill(&l, UINT64_C(0x6000000000100000), RID, 12, PTE(0x5000)) == NULL);
+    CHECK(tlb_level_fill(&l, UINT64_C(0x6000000000100000), RID, 12, PTE(0x5000), 12, NULL) == NULL);
     CHECK_EQ(l.stats.rejected, 1);
     tlb_level_free(&l);
 }
@@ -244,6 +244,17 @@ static void test_params_check(void)
     CHECK(machine_params_check(&mp) == NULL);
     mp.dtlb.ntr = MTLB_MAX_TRS + 1;
     CHECK_STREQ(machine_params_check(&mp), "dtlb: at most 64 translation registers");
+    /* a side must hold 4 KiB pages in some level: L2 of 16 KiB pages only (ok_sa) is fine
+     * with the default 4 KiB L1, not with an L1 of 16 KiB pages, nor without L1 */
+    machine_params_default(&mp);
+    mp.dtlb.l2 = ok_sa;
+    CHECK(machine_params_check(&mp) == NULL);
+    mp.dtlb.l1.ps = 14;
+    CHECK_STREQ(machine_params_check(&mp), "dtlb: neither level holds 4 KiB pages (L1 or L2 needs page size 12 or 'all')");
+    mp.dtlb.l1.ps = 0;
+    CHECK(machine_params_check(&mp) == NULL);
+    mp.dtlb.l1.entries = 0;
+    CHECK_STREQ(machine_params_check(&mp), "dtlb: neither level holds 4 KiB pages (L1 or L2 needs page size 12 or 'all')");
 }
 
 static void test_policy_names(void)

@@ -215,6 +215,41 @@ static void test_guest_vhpt_d(void)
     fake_vcpu_free(&F);
 }
 
+static void test_guest_vhpt_page_not_present(void)
+{
+    setup();
+    /* The guest VHPT page R2 + 0x200000 is mapped, but with p = 0 (itc.d of gpa 0x100000,
+     * pte 0x660, ps 14 == machine ps: only a VHPT entry, page_flags 0x1000100660), and the
+     * guest pte of VA2 in it is present (0x300661). guest_vhpt_lookup's ld8.s of IHA2: the
+     * machine D TLB misses, the walker finds the p = 0 entry (walker hit, filled into the
+     * D TLB), and a speculative load through a not-present translation defers the fault: NaT
+     * (SDM vol. 1, ld.s: any fault -> NaT). guest_vhpt_lookup returns 1 -> dvhpt fault,
+     * nothing inserted; the present pte in memory is never read. */
+    map_guest_vhpt(UINT64_C(0x300000) | PTE_BITS);
+    thash_purge_and_insert(&F.v, UINT64_C(0x100000) | (PTE_BITS & ~IA64_PTE_P), ia64_itir_make(14, 0),
+                           R2 + 0x200000, VMM_D_TLB);
+    fake_clear(&F.fm);
+    struct vmm_miss_result r = vmm_page_fault(&F.v, VA2, VMM_D_TLB, 0);
+    CHECK_EQ(r.outcome, VMM_MISS_FAULT);
+    CHECK_EQ(r.fault, VMM_FAULT_DVHPT);
+    CHECK_EQ(r.work.guest_vhpt_loads, 1);
+    CHECK_EQ(r.work.vhpt_inserts, 0);
+    CHECK_EQ(F.v.stats.gvhpt_fail, 1);
+    CHECK_EQ(F.v.stats.gvhpt_ok, 0);
+    CHECK_EQ(F.fm.m.walker.not_present, 1);
+    CHECK(!ia64_entry_tag_valid(&F.v.vhpt.hash[0x553])); /* VA2's slot stays empty */
+    /* again, now that the D TLB holds the p = 0 translation (no walk): NaT again */
+    r = vmm_page_fault(&F.v, VA2, VMM_D_TLB, 0);
+    CHECK_EQ(r.fault, VMM_FAULT_DVHPT);
+    CHECK_EQ(F.fm.m.walker.walks, 1);
+    /* the I side: ivhpt */
+    r = vmm_page_fault(&F.v, VA2, VMM_I_TLB, 0);
+    CHECK_EQ(r.fault, VMM_FAULT_IVHPT);
+    CHECK_EQ(r.work.vhpt_inserts, 0);
+    CHECK_EQ(F.v.stats.gvhpt_fail, 3);
+    fake_vcpu_free(&F);
+}
+
 static void test_rse_uses_rt(void)
 {
     setup();
@@ -294,6 +329,7 @@ int main(void)
     test_vtlb_hit_io();
     test_walker_disabled();
     test_guest_vhpt_d();
+    test_guest_vhpt_page_not_present();
     test_rse_uses_rt();
     test_guest_vhpt_i();
     test_guest_page_smaller_than_machine();

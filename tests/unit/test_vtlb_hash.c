@@ -138,6 +138,41 @@ static int spec_enabled(unsigned rrve, unsigned ptave, uint64_t psr, enum vhpt_r
     return -1;
 }
 
+/* docs/vtlb-mapping.md, "How many pages the vTLB holds": the worked example of the default
+ * experiment. Process 0's region 3 has rid 1 << 3 | 3 = 0xb (docs/guest-os.md) and 64 KiB pages;
+ * the 128 KiB vTLB has pta.size 17, pfn_bits = 4. Every one of the 768 pages of the 48 MiB
+ * footprint at 0x6000000000000000 hashes to index (0xb << 4) | (pfn & 0xf): the 16 slots
+ * 0xb0..0xbf, 48 pages each; pages 16 apart (1 MiB) share a slot and differ in the tag. */
+static void test_per_rid_capacity(void)
+{
+    const uint64_t vrr = ia64_rr_make(0xb, 16, 1);
+    unsigned uses[4096];
+    memset(uses, 0, sizeof uses);
+    for (uint64_t page = 0; page < 768; page++) {
+        uint64_t tag = 0;
+        const uint64_t slot = vsa_thash(pta_of(17), UINT64_C(0x6000000000000000) + (page << 16), vrr, &tag);
+        const uint64_t index = (slot - BASE) >> 5;
+        CHECK(index < 4096);
+        if (index < 4096)
+            uses[index]++;
+        CHECK_EQ(index, 0xb0 | (page & 0xf));
+        CHECK_EQ(tag, (page >> 4) << 16); /* rid >> 8 = 0 */
+    }
+    unsigned distinct = 0;
+    for (unsigned i = 0; i < 4096; i++) {
+        distinct += uses[i] != 0;
+        if (uses[i])
+            CHECK_EQ(uses[i], 48);
+    }
+    CHECK_EQ(distinct, 16);
+    /* the doc's two pages: 0x6000000000010000 (pfn 1) and 0x6000000000110000 (pfn 0x11) */
+    uint64_t t1 = 0, t2 = 0;
+    CHECK_EQ(vsa_thash(pta_of(17), UINT64_C(0x6000000000010000), vrr, &t1), BASE + 0xb1 * 32);
+    CHECK_EQ(vsa_thash(pta_of(17), UINT64_C(0x6000000000110000), vrr, &t2), BASE + 0xb1 * 32);
+    CHECK_EQ(t1, 0);
+    CHECK_EQ(t2, 0x10000);
+}
+
 static void test_vhpt_enabled(void)
 {
     const uint64_t bits[4] = {IA64_PSR_IC, IA64_PSR_DT, IA64_PSR_RT, IA64_PSR_IT};
@@ -182,6 +217,7 @@ static void test_vhpt_enabled(void)
 
 int main(void)
 {
+    test_per_rid_capacity();
     test_size15();
     test_size17();
     test_size20();

@@ -290,6 +290,38 @@ static void test_direct_mapped_overwrite(void)
     fake_vcpu_free(&F);
 }
 
+static void test_overwrite_other_page_size(void)
+{
+    setup();
+    /* vsa_thash at va R1 + 0 (pfn 0 at any page size): index (0x23 << 4) | 0 = 0x230 and
+     * tag (0x123 >> 8) | (0 >> 4) << 16 = 1 for ps 16 and ps 18 alike. So a 256 KiB entry
+     * inserted where a 64 KiB one is lands in the same slot with the same tag: the slot held
+     * another translation (another page size, vtlb_lookup tells them apart by ps), so it is an
+     * overwrite (vmm_stats: "replaced a valid entry of another page"). */
+    const uint64_t va = R1;
+    vtlb_insert(&F.v, UINT64_C(0x1000661), ia64_itir_make(16, 0), va);
+    CHECK_EQ(F.v.stats.vtlb_insert_overwrites, 0);
+    vtlb_insert(&F.v, UINT64_C(0x2000661), ia64_itir_make(18, 0), va);
+    CHECK_EQ(F.v.stats.vtlb_insert_overwrites, 1);
+    CHECK_EQ(vtlb_at(0x230)->etag, 1);
+    CHECK_EQ(vtlb_at(0x230)->itir, ia64_itir_make(18, 0));
+    CHECK_EQ(F.v.psbits[1], (UINT64_C(1) << 16) | (UINT64_C(1) << 18));
+    /* vtlb_lookup probes ps 16 first: slot 0x230, tag 1 matches but the entry's ps is 18 ->
+     * no; then ps 18: slot 0x230 -> the 256 KiB entry (also for R1 + 0x10000, pfn 1 at ps 16
+     * -> slot 0x231, empty) */
+    F.v.tc_regions = 1u << 1;
+    CHECK(vtlb_lookup(&F.v, va, VMM_D_TLB) == vtlb_at(0x230));
+    CHECK(vtlb_lookup(&F.v, va + 0x10000, VMM_D_TLB) == vtlb_at(0x230));
+    /* the same 256 KiB translation again: the slot already holds it, not an overwrite */
+    vtlb_insert(&F.v, UINT64_C(0x2000661), ia64_itir_make(18, 0), va);
+    CHECK_EQ(F.v.stats.vtlb_insert_overwrites, 1);
+    /* back to 64 KiB: another overwrite */
+    vtlb_insert(&F.v, UINT64_C(0x1000661), ia64_itir_make(16, 0), va);
+    CHECK_EQ(F.v.stats.vtlb_insert_overwrites, 2);
+    CHECK(vtlb_lookup(&F.v, va + 0x10000, VMM_D_TLB) == NULL);
+    fake_vcpu_free(&F);
+}
+
 int main(void)
 {
     test_ps_equal();
@@ -300,5 +332,6 @@ int main(void)
     test_translate_phy_pte();
     test_mark_pages_dirty();
     test_direct_mapped_overwrite();
+    test_overwrite_other_page_size();
     return check_report("test_vtlb_insert");
 }

@@ -66,7 +66,7 @@ struct expect {
     unsigned cpu, size, slot, flags;
 };
 
-/* Every field of ev, including the reserved one. */
+/* Every field of ev; insns is 0 without an insns_per_ifetch directive. */
 #define CHECK_EVENT(ev, ...)                                                                      \
     do {                                                                                          \
         const struct expect x_ = {__VA_ARGS__};                                                   \
@@ -78,7 +78,7 @@ struct expect {
         CHECK_EQ((ev).size, x_.size);                                                             \
         CHECK_EQ((ev).slot, x_.slot);                                                             \
         CHECK_EQ((ev).flags, x_.flags);                                                           \
-        CHECK_EQ((ev).reserved, 0);                                                               \
+        CHECK_EQ((ev).insns, 0);                                                                  \
     } while (0)
 
 /* One line -> one event with exactly these fields. */

@@ -42,7 +42,7 @@ static struct guest_event *run(const struct workload_params *p, size_t *n)
 static int is_plain_ref(const struct guest_event *e, uint64_t va, enum guest_event_kind kind, unsigned size)
 {
     return e->va == va && e->kind == kind && e->size == size && e->op0 == 0 && e->op1 == 0 && e->cpu == 0 &&
-           e->slot == 0 && e->flags == 0 && e->reserved == 0;
+           e->slot == 0 && e->flags == 0 && e->insns == 0;
 }
 
 /* The splitmix64 sequence from `seed`, skipping the mix generator's four outputs: the state of

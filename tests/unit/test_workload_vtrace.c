@@ -6,6 +6,8 @@
 #include "../../workloads/workload.h"
 #include "check.h"
 
+_Static_assert(WL_MAX_INSNS_PER_IFETCH == VTRACE_MAX_INSNS_PER_IFETCH, "what a workload writes, vtrace reads");
+
 /* Writes p as vtrace into a temporary file, reads it back and compares with a fresh run. */
 static void round_trip(const struct workload_params *p, const char *must_contain)
 {
@@ -59,6 +61,7 @@ static void round_trip(const struct workload_params *p, const char *must_contain
     CHECK_EQ(mismatches, 0);
     CHECK(n > 0);
     CHECK_EQ(vtrace_vcpus(r), p->nr_vcpus);
+    CHECK_EQ(vtrace_insns_per_ifetch(r), p->insns_per_ifetch);
     vtrace_close(r);
     workload_destroy(w);
     fclose(f);
@@ -76,6 +79,9 @@ static void test_round_trips(void)
     p.ifetch_fraction = 0.2;
     p.nr_vcpus = 2;
     round_trip(&p, "vcpus 2");
+    /* a workload that counts instructions says so in the file, and its IFETCHes carry them */
+    p.insns_per_ifetch = 3;
+    round_trip(&p, "insns_per_ifetch 3");
     /* MARK_MUNMAP with its address and length */
     workload_params_default(&p, WL_MMAP_STORM);
     p.length = 20000;

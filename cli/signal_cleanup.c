@@ -1,0 +1,52 @@
+/* signal_cleanup.c - see signal_cleanup.h. The handler is the one place that needs process-wide
+ * state: a signal carries no context. */
+#include "signal_cleanup.h"
+
+#include <signal.h>
+#include <stddef.h>
+#include <unistd.h>
+
+#define WATCH_MAX 64
+
+static struct result_dir *volatile watched[WATCH_MAX];
+
+static void on_signal(int sig)
+{
+    for (int i = 0; i < WATCH_MAX; i++)
+        if (watched[i])
+            result_dir_abort_now(watched[i]);
+    _exit(128 + sig);
+}
+
+int signal_cleanup_watch(struct result_dir *d)
+{
+    static int installed;
+    if (!installed) {
+        struct sigaction sa;
+        sa.sa_handler = on_signal;
+        sigfillset(&sa.sa_mask); /* one handler at a time */
+        sa.sa_flags = 0;
+        static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+        for (int i = 0; i < 3; i++) {
+            struct sigaction old;
+            /* a signal ignored from the start (nohup, a shell's background job) stays ignored */
+            if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+                sigaction(sigs[i], &sa, NULL);
+        }
+        installed = 1;
+    }
+    for (int i = 0; i < WATCH_MAX; i++) {
+        if (!watched[i]) {
+            watched[i] = d;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void signal_cleanup_forget(struct result_dir *d)
+{
+    for (int i = 0; i < WATCH_MAX; i++)
+        if (watched[i] == d)
+            watched[i] = NULL;
+}

@@ -1,0 +1,16 @@
+/*
+ * signal_cleanup.h - an interrupted run leaves nothing behind: SIGINT, SIGTERM and SIGHUP remove
+ * the temporary directories of the results being written (result_dir_abort_now) and end the
+ * process with status 128 + the signal (130, 143, 129), as a shell reports a killed command.
+ */
+#ifndef VHPTSIM_SIGNAL_CLEANUP_H
+#define VHPTSIM_SIGNAL_CLEANUP_H
+
+#include "../model/stats/result_dir.h"
+
+/* Installs the handlers (once) and watches d until signal_cleanup_forget(d). At most 64 at a
+ * time; 0, or -1 if all are taken. */
+int signal_cleanup_watch(struct result_dir *d);
+void signal_cleanup_forget(struct result_dir *d);
+
+#endif

@@ -1,0 +1,338 @@
+/*
+ * test_result_dir.c - result directories (model/stats/result_dir.h, docs/results.md): what a
+ * directory is, when begin writes, refuses or finds a result up to date, that commit replaces
+ * only vhptsim's files, that stale temporary directories go only if they are vhptsim's, the
+ * lock, and the first differing key of two configurations.
+ */
+#define _GNU_SOURCE /* mkdtemp, flock */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../model/stats/result_config.h"
+#include "../../model/stats/result_dir.h"
+#include "check.h"
+
+static char root[64];
+
+static const char *at(const char *name)
+{
+    static char buf[8][256];
+    static int next;
+    char *p = buf[next++ % 8];
+    snprintf(p, sizeof buf[0], "%s/%s", root, name);
+    return p;
+}
+
+static void put(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+static char *slurp(const char *path)
+{
+    static char buf[4096];
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+    return buf;
+}
+
+/* entries of root whose name starts with prefix */
+static int count_prefixed(const char *prefix)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -c '^%s' >%s/.count", root, prefix, root);
+    if (system(cmd) < 0)
+        return -1;
+    char path[128];
+    snprintf(path, sizeof path, "%s/.count", root);
+    const int n = atoi(slurp(path));
+    unlink(path);
+    return n;
+}
+
+static const char CFG_A[] = "name: a\nvmm:\n  vtlb_size: 128K\n  ptce_count: [1, 1]\n";
+static const char CFG_B[] = "name: a\nvmm:\n  vtlb_size: 1M\n  ptce_count: [1, 1]\n";
+
+/* a complete result of cfg in dir, with stats.yaml holding text: 0 or -1 */
+static int write_result(const char *dir, const char *cfg, const char *text, unsigned flags)
+{
+    static struct result_dir d;
+    char err[512];
+    const int rc = result_dir_begin(&d, dir, cfg, strlen(cfg), flags, err, sizeof err);
+    if (rc != RESULT_OK)
+        return -1;
+    FILE *f = result_dir_open(&d, "stats.yaml");
+    if (!f) {
+        result_dir_abort(&d);
+        return -1;
+    }
+    fputs(text, f);
+    fclose(f);
+    return result_dir_commit(&d, err, sizeof err);
+}
+
+/* compares old with cur: the result, and the message ("" when the same) */
+static const char *compare(const char *old, const char *cur, int *rc)
+{
+    static char diff[256];
+    *rc = result_config_compare(old, strlen(old), cur, strlen(cur), diff, sizeof diff);
+    return diff;
+}
+
+static void test_compare(void)
+{
+    int rc;
+    CHECK_STREQ(compare(CFG_A, CFG_A, &rc), "");
+    CHECK_EQ(rc, 0);
+    CHECK_STREQ(compare(CFG_A, CFG_B, &rc), "vmm.vtlb_size is 128K in the result, 1M now");
+    CHECK_EQ(rc, 1);
+    /* layout and comments alone are no difference */
+    compare(CFG_A, "# a comment\nname: a\nvmm: {vtlb_size: 128K, ptce_count: [1, 1]}\n", &rc);
+    CHECK_EQ(rc, 0);
+    /* a list is one setting */
+    CHECK_STREQ(compare(CFG_A, "name: a\nvmm:\n  vtlb_size: 128K\n  ptce_count: [2, 1]\n", &rc),
+                "vmm.ptce_count is [1, 1] in the result, [2, 1] now");
+    /* a key only one side has */
+    const char *more = "name: a\nvmm:\n  vtlb_size: 128K\n  ptce_count: [1, 1]\n  vhpt_size: 64K\n";
+    CHECK_STREQ(compare(CFG_A, more, &rc), "vmm.vhpt_size is not set in the result, 64K now");
+    CHECK_STREQ(compare(more, CFG_A, &rc), "vmm.vhpt_size is 64K in the result, not set now");
+    CHECK_EQ(rc, 1);
+    /* the first difference in the current file's order */
+    CHECK_STREQ(compare(CFG_A, "name: b\nvmm:\n  vtlb_size: 1M\n  ptce_count: [1, 1]\n", &rc),
+                "name is a in the result, b now");
+    /* a mapping where a value was */
+    CHECK_STREQ(compare(CFG_A, "name: a\nvmm:\n  vtlb_size: {x: 1}\n  ptce_count: [1, 1]\n", &rc),
+                "vmm.vtlb_size is 128K in the result, a mapping now");
+    /* not a configuration at all */
+    compare("[1, 2", CFG_A, &rc);
+    CHECK_EQ(rc, -1);
+    compare("- 1\n", CFG_A, &rc);
+    CHECK_EQ(rc, -1);
+}
+
+static void test_inspect(void)
+{
+    struct result_info info;
+    CHECK_EQ(result_dir_inspect(at("none"), NULL, 0, &info), 0);
+    CHECK_EQ(info.kind, RESULT_ABSENT);
+    mkdir(at("empty"), 0777);
+    CHECK_EQ(result_dir_inspect(at("empty"), NULL, 0, &info), 0);
+    CHECK_EQ(info.kind, RESULT_EMPTY);
+    put(at("file"), "x");
+    CHECK_EQ(result_dir_inspect(at("file"), NULL, 0, &info), 0);
+    CHECK_EQ(info.kind, RESULT_NOT_DIR);
+    CHECK(symlink("empty", at("link")) == 0);
+    CHECK_EQ(result_dir_inspect(at("link"), NULL, 0, &info), 0);
+    CHECK_EQ(info.kind, RESULT_NOT_DIR);
+    mkdir(at("home"), 0777);
+    put(at("home/notes.txt"), "mine");
+    CHECK_EQ(result_dir_inspect(at("home"), NULL, 0, &info), 0);
+    CHECK_EQ(info.kind, RESULT_FOREIGN);
+
+    CHECK_EQ(write_result(at("r"), CFG_A, "refs: 1\n", 0), 0);
+    CHECK_EQ(result_dir_inspect(at("r"), CFG_A, strlen(CFG_A), &info), 0);
+    CHECK_EQ(info.kind, RESULT_COMPLETE);
+    CHECK_EQ(info.same_config, 1);
+    CHECK_EQ(result_dir_inspect(at("r"), CFG_B, strlen(CFG_B), &info), 0);
+    CHECK_EQ(info.kind, RESULT_COMPLETE);
+    CHECK_EQ(info.same_config, 0);
+    CHECK_STREQ(info.diff, "vmm.vtlb_size is 128K in the result, 1M now");
+    /* a file of the run gone: incomplete (a study reruns it) */
+    CHECK_EQ(write_result(at("r2"), CFG_A, "refs: 1\n", 0), 0);
+    unlink(at("r2/stats.yaml"));
+    CHECK_EQ(result_dir_inspect(at("r2"), CFG_A, strlen(CFG_A), &info), 0);
+    CHECK_EQ(info.kind, RESULT_INCOMPLETE);
+    /* one file the user put there: no longer vhptsim's alone */
+    CHECK_EQ(write_result(at("r3"), CFG_A, "refs: 1\n", 0), 0);
+    put(at("r3/notes.txt"), "mine");
+    CHECK_EQ(result_dir_inspect(at("r3"), CFG_A, strlen(CFG_A), &info), 0);
+    CHECK_EQ(info.kind, RESULT_FOREIGN);
+    CHECK(strstr(info.why, "notes.txt") != NULL);
+    /* a subdirectory is never one of a result's files */
+    CHECK_EQ(write_result(at("r4"), CFG_A, "refs: 1\n", 0), 0);
+    mkdir(at("r4/stats.csv"), 0777);
+    CHECK_EQ(result_dir_inspect(at("r4"), CFG_A, strlen(CFG_A), &info), 0);
+    CHECK_EQ(info.kind, RESULT_FOREIGN);
+    /* a forged or damaged marker is not vhptsim's */
+    mkdir(at("forged"), 0777);
+    put(at("forged/.vhptsim-result"), "file config.yaml\ncomplete\n");
+    put(at("forged/config.yaml"), CFG_A);
+    CHECK_EQ(result_dir_inspect(at("forged"), NULL, 0, &info), 0);
+    CHECK_EQ(info.kind, RESULT_FOREIGN);
+}
+
+static void test_begin(void)
+{
+    static struct result_dir d;
+    char err[512];
+    /* refused: foreign, whatever the flags; nothing touched */
+    const unsigned all = RESULT_REPLACE_CHANGED | RESULT_REDO | RESULT_WAIT;
+    CHECK_EQ(result_dir_begin(&d, at("home"), CFG_A, strlen(CFG_A), all, err, sizeof err), RESULT_REFUSED);
+    CHECK(strstr(err, "home") != NULL && strstr(err, "not a vhptsim result") != NULL);
+    CHECK_STREQ(slurp(at("home/notes.txt")), "mine");
+    CHECK_EQ(result_dir_begin(&d, at("file"), CFG_A, strlen(CFG_A), all, err, sizeof err), RESULT_REFUSED);
+    CHECK_EQ(result_dir_begin(&d, at("link"), CFG_A, strlen(CFG_A), all, err, sizeof err), RESULT_REFUSED);
+    CHECK_EQ(result_dir_begin(&d, at("r3"), CFG_A, strlen(CFG_A), all, err, sizeof err), RESULT_REFUSED);
+    CHECK_EQ(result_dir_begin(&d, "/", CFG_A, strlen(CFG_A), all, err, sizeof err), RESULT_REFUSED);
+    CHECK_EQ(result_dir_begin(&d, at("."), CFG_A, strlen(CFG_A), all, err, sizeof err), RESULT_REFUSED);
+    CHECK_EQ(count_prefixed("home."), 0); /* no lock or temporary directory left */
+
+    /* the same configuration: up to date, unless redone */
+    CHECK_EQ(result_dir_begin(&d, at("r"), CFG_A, strlen(CFG_A), 0, err, sizeof err), RESULT_UP_TO_DATE);
+    CHECK_EQ(write_result(at("r"), CFG_A, "refs: 2\n", RESULT_REDO), 0);
+    CHECK_STREQ(slurp(at("r/stats.yaml")), "refs: 2\n");
+    /* another configuration: refused, naming the key, unless replacing is allowed */
+    CHECK_EQ(result_dir_begin(&d, at("r"), CFG_B, strlen(CFG_B), RESULT_REDO, err, sizeof err), RESULT_REFUSED);
+    CHECK(strstr(err, "vmm.vtlb_size") != NULL && strstr(err, at("r")) != NULL);
+    CHECK_STREQ(slurp(at("r/stats.yaml")), "refs: 2\n");
+    CHECK_EQ(write_result(at("r"), CFG_B, "refs: 3\n", RESULT_REPLACE_CHANGED), 0);
+    CHECK_STREQ(slurp(at("r/stats.yaml")), "refs: 3\n");
+    CHECK_STREQ(slurp(at("r/config.yaml")), CFG_B);
+    CHECK_EQ(count_prefixed("r\\."), 0); /* no r.tmp-*, r.old-*, r.lock */
+    /* an incomplete result of the same configuration is redone without asking */
+    CHECK_EQ(write_result(at("r2"), CFG_A, "refs: 4\n", 0), 0);
+    CHECK_STREQ(slurp(at("r2/stats.yaml")), "refs: 4\n");
+    /* an empty directory is written into */
+    CHECK_EQ(write_result(at("empty"), CFG_A, "refs: 5\n", 0), 0);
+    CHECK_STREQ(slurp(at("empty/stats.yaml")), "refs: 5\n");
+
+    /* abort: the earlier result stays as it was, nothing beside it */
+    CHECK_EQ(result_dir_begin(&d, at("r"), CFG_A, strlen(CFG_A), RESULT_REPLACE_CHANGED, err, sizeof err), RESULT_OK);
+    FILE *f = result_dir_open(&d, "stats.yaml");
+    CHECK(f != NULL);
+    CHECK(result_dir_open(&d, "stats.yaml") == NULL); /* taken */
+    CHECK(result_dir_open(&d, "../escape") == NULL);
+    CHECK(result_dir_open(&d, ".vhptsim-result") == NULL);
+    CHECK(result_dir_open(&d, "a/b") == NULL);
+    if (f)
+        fclose(f);
+    CHECK(exists(d.tmp));
+    result_dir_abort(&d);
+    CHECK_STREQ(slurp(at("r/stats.yaml")), "refs: 3\n");
+    CHECK_EQ(count_prefixed("r\\."), 0);
+
+    /* the signal path: everything begun is removed */
+    CHECK_EQ(result_dir_begin(&d, at("sig"), CFG_A, strlen(CFG_A), 0, err, sizeof err), RESULT_OK);
+    f = result_dir_open(&d, "stats.yaml");
+    if (f)
+        fclose(f);
+    result_dir_abort_now(&d);
+    CHECK(!exists(at("sig")));
+    CHECK_EQ(count_prefixed("sig"), 0);
+}
+
+static void test_lock(void)
+{
+    static struct result_dir d;
+    char err[512];
+    /* another holder of the lock (flock is per open file: a second open in this process is as
+     * good as another process) */
+    const int fd = open(at("busy.lock"), O_RDWR | O_CREAT, 0666);
+    CHECK(fd >= 0 && flock(fd, LOCK_EX) == 0);
+    CHECK_EQ(result_dir_begin(&d, at("busy"), CFG_A, strlen(CFG_A), 0, err, sizeof err), RESULT_BUSY);
+    CHECK(!exists(at("busy")));
+    close(fd);
+    unlink(at("busy.lock"));
+    CHECK_EQ(write_result(at("busy"), CFG_A, "x\n", 0), 0);
+    CHECK(!exists(at("busy.lock"))); /* the holder removes it when done */
+}
+
+/* a pid no process has: a child that has exited and been reaped */
+static long dead_pid(void)
+{
+    const pid_t pid = fork();
+    if (pid == 0)
+        _exit(0);
+    waitpid(pid, NULL, 0);
+    return (long)pid;
+}
+
+static void test_stale(void)
+{
+    char name[128], path[256];
+    const long pid = dead_pid();
+    /* a run killed with SIGKILL: its marker lists what it wrote -> removed */
+    snprintf(name, sizeof name, "st.tmp-%ld", pid);
+    mkdir(at(name), 0777);
+    snprintf(path, sizeof path, "%s/.vhptsim-result", at(name));
+    put(path, "# vhptsim result directory (docs/results.md)\nfile config.yaml\nfile stats.yaml\n");
+    snprintf(path, sizeof path, "%s/config.yaml", at(name));
+    put(path, CFG_A);
+    /* the same name pattern, but not vhptsim's (no marker) -> kept */
+    char other[128];
+    snprintf(other, sizeof other, "st.tmp-%ld.prev", pid);
+    mkdir(at(other), 0777);
+    snprintf(path, sizeof path, "%s/mine.txt", at(other));
+    put(path, "mine");
+    /* a live process's (ours is alive: the parent's pid) -> kept */
+    char live[128];
+    snprintf(live, sizeof live, "st.tmp-%ld", (long)getppid());
+    mkdir(at(live), 0777);
+    snprintf(path, sizeof path, "%s/.vhptsim-result", at(live));
+    put(path, "# vhptsim result directory (docs/results.md)\n");
+
+    CHECK_EQ(write_result(at("st"), CFG_A, "x\n", 0), 0);
+    CHECK(!exists(at(name)));
+    CHECK(exists(at(other)));
+    snprintf(path, sizeof path, "%s/mine.txt", at(other));
+    CHECK_STREQ(slurp(path), "mine");
+    CHECK(exists(at(live)));
+}
+
+static void test_adopt(void)
+{
+    struct result_info info;
+    CHECK_EQ(write_result(at("ad"), CFG_A, "x\n", 0), 0);
+    CHECK_EQ(result_dir_adopt(at("ad"), "index.md"), 0);
+    put(at("ad/index.md"), "report");
+    CHECK_EQ(result_dir_inspect(at("ad"), CFG_A, strlen(CFG_A), &info), 0);
+    CHECK_EQ(info.kind, RESULT_COMPLETE);
+    CHECK_EQ(result_dir_adopt(at("ad"), "plot.svg"), 0); /* adopted, never written: still whole */
+    CHECK_EQ(result_dir_inspect(at("ad"), CFG_A, strlen(CFG_A), &info), 0);
+    CHECK_EQ(info.kind, RESULT_COMPLETE);
+    CHECK_EQ(result_dir_adopt(at("ad"), "../x"), -1);
+    CHECK_EQ(result_dir_adopt(at("home"), "index.md"), -1); /* not a result */
+    /* a replacing run removes the adopted files with the rest */
+    CHECK_EQ(write_result(at("ad"), CFG_B, "y\n", RESULT_REPLACE_CHANGED), 0);
+    CHECK(!exists(at("ad/index.md")));
+    CHECK_EQ(count_prefixed("ad\\."), 0);
+}
+
+int main(void)
+{
+    snprintf(root, sizeof root, "/tmp/test_result_dir.XXXXXX");
+    if (!mkdtemp(root))
+        return EXIT_FAILURE;
+    test_compare();
+    test_inspect();
+    test_begin();
+    test_lock();
+    test_stale();
+    test_adopt();
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    if (system(cmd) != 0)
+        CHECK(0);
+    return check_report("test_result_dir");
+}

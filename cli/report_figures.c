@@ -30,7 +30,10 @@ const char *report_stat_unit(const char *stat)
         if (len >= sl && strcmp(stat + len - sl, units[i].suffix) == 0)
             return units[i].unit;
     }
-    return strncmp(stat, "cycles.", 7) == 0 || strstr(stat, ".cycles.") ? "cycles" : "count";
+    const size_t n = strlen(stat);
+    return strncmp(stat, "cycles.", 7) == 0 || strstr(stat, ".cycles.") || (n > 7 && strcmp(stat + n - 7, ".cycles") == 0)
+               ? "cycles"
+               : "count";
 }
 
 static int add_figure(struct report_figures *out, enum figure_kind kind, const char *base, size_t point,
@@ -312,6 +315,8 @@ static int draw_cycles(const struct report_data *r, struct result_dir *dir, stru
 
 /* ---- purge cost ---------------------------------------------------------------------------- */
 
+#define PURGE_PANELS 3
+
 static int draw_purges(const struct report_data *r, struct result_dir *dir, struct report_figures *out, char *err, size_t errlen)
 {
     static const char *const ops[] = {"ptc_l", "ptc_g", "ptc_ga", "ptc_e", "ptr_i", "ptr_d", "remote_purge", "remote_flush"};
@@ -329,9 +334,10 @@ static int draw_purges(const struct report_data *r, struct result_dir *dir, stru
         add_note(out, "purge cost: no guest purge (ptc.l, ptc.g, ptc.ga, ptc.e, ptr) ran in any point");
         return 0;
     }
-    static const char *const what[2] = {"entries", "machine_purges"};
-    int logy[2];
-    for (int w = 0; w < 2; w++) {
+    /* a panel per figure of one operation: its cycles, the entries it touched, its machine purges */
+    static const char *const what[PURGE_PANELS] = {"cycles", "entries", "machine_purges"};
+    int logy[PURGE_PANELS];
+    for (int w = 0; w < PURGE_PANELS; w++) {
         char file[32];
         snprintf(file, sizeof file, "purges-%d", w + 1);
         FILE *dat = open_data(dir, file);
@@ -370,18 +376,23 @@ static int draw_purges(const struct report_data *r, struct result_dir *dir, stru
             return snprintf(err, errlen, "cannot write %s.dat", file), -1;
     }
     char vars[VARS_MAX] = "", text[300];
-    gnuplot_var(vars, sizeof vars, "data1", "purges-1.dat");
-    gnuplot_var(vars, sizeof vars, "data2", "purges-2.dat");
+    for (int w = 0; w < PURGE_PANELS; w++) {
+        char var[16], file[32];
+        snprintf(var, sizeof var, "data%d", w + 1);
+        snprintf(file, sizeof file, "purges-%d.dat", w + 1);
+        gnuplot_var(vars, sizeof vars, var, file);
+        snprintf(var, sizeof var, "logy%d", w + 1);
+        gnuplot_var_num(vars, sizeof vars, var, logy[w]);
+    }
     gnuplot_var_num(vars, sizeof vars, "ncols", (double)(n_used + 1));
-    gnuplot_var_num(vars, sizeof vars, "logy1", logy[0]);
-    gnuplot_var_num(vars, sizeof vars, "logy2", logy[1]);
     snprintf(text, sizeof text, "%s: what one guest purge costs the VMM", title_of(r));
     gnuplot_var(vars, sizeof vars, "title_", text);
     const unsigned width = r->n_points > 12 ? (unsigned)(300 + 45 * r->n_points) : 900;
     return draw(out, FIG_PURGES, 0,
-                "per emulated purge, summed over vCPUs: vTLB/VHPT entries touched (probes and rewrites, "
-                "vmm.purge.<op>.entries / .count) and machine ptc.l/ptc.e steps issued",
-                dir, "purges", "purge", vars, width, 760, err, errlen);
+                "per emulated purge, summed over vCPUs: the cycles charged from its exit to the re-entry "
+                "(vmm.purge.<op>.cycles / .count, docs/stats.md), the vTLB/VHPT entries it touched (probes and "
+                "rewrites, .entries / .count) and the machine ptc.l/ptc.e steps it issued",
+                dir, "purges", "purge", vars, width, 1080, err, errlen);
 }
 
 /* ---- miss rates over time ------------------------------------------------------------------- */

@@ -4,7 +4,8 @@
  *   y-<stat>     each report.y statistic against report.x, a line per combination of the other
  *                swept keys, the mean over seeds with min-max error bars (studies only)
  *   cycles       a stacked bar per point: cycles per reference of each cost row
- *   purges       entries touched and machine purges per guest purge operation, where any ran
+ *   purges       cycles, entries touched and machine purges per guest purge operation, where
+ *                any ran
  *   timeline-N   miss rates over time of point N (timeline for a single run), a line per vCPU
  */
 #ifndef VHPTSIM_REPORT_FIGURES_H

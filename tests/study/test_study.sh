@@ -212,6 +212,87 @@ cp "$tmp/good.vtr" "$tmp/bad.vtr"
 "$vhptsim" run -o "$tmp/traces" "$tmp/traces.yaml" >"$tmp/out" && grep -q '2 points, 1 to run, 1 complete' "$tmp/out" ||
     say "the fixed point alone reruns: $(cat "$tmp/out")"
 
+# ---- the study's directory is vhptsim's: protected like a result (docs/results.md) --------
+d="$tmp/res"
+grep -qx study "$d/.vhptsim-result" && grep -qx 'file summary.csv' "$d/.vhptsim-result" &&
+    grep -qx 'dir report' "$d/.vhptsim-result" && grep -qx 'dir vtlb_size=32K,seed=1' "$d/.vhptsim-result" ||
+    say "the study's marker does not list its parts"
+snap() { (cd "$1" && find . -exec stat -c '%n %s %Y' {} + | sort && find . -type f -exec cksum {} + | sort); }
+# a file of the user's anywhere in it: the study is refused, untouched, even with --force
+echo mine >"$d/vtlb_size=32K,seed=1/notes.txt"
+before=$(snap "$d")
+for f in "" --force; do
+    "$vhptsim" run -q $f -j 2 -o "$d" "$tmp/resume.yaml" 2>"$tmp/err"
+    st=$?
+    [ $st = 2 ] && [ "$(snap "$d")" = "$before" ] || say "study $f into a directory holding a user's file: exit $st or changed"
+    grep -q "it holds 'vtlb_size=32K,seed=1/notes.txt', which vhptsim did not write there" "$tmp/err" ||
+        say "the refusal does not name the user's file: $(cat "$tmp/err")"
+done
+"$vhptsim" report "$d" >/dev/null 2>&1
+[ $? = 2 ] && [ "$(snap "$d")" = "$before" ] || say "report into a study holding a user's file"
+rm "$d/vtlb_size=32K,seed=1/notes.txt"
+# one run into a study's directory: refused; a study into one run's result: refused; --force
+# replaces either (both are vhptsim's), leaving nothing beside
+"$vhptsim" run -q -o "$d" "$tmp/j1/inputs/vtlb_size=1M,seed=2.yaml" 2>"$tmp/err"
+[ $? = 2 ] && grep -q 'holds a study' "$tmp/err" || say "a run into a study's directory must be refused"
+"$vhptsim" run -q -o "$tmp/one" "$tmp/j1/inputs/vtlb_size=1M,seed=2.yaml" || say "one run"
+"$vhptsim" run -q -o "$tmp/one" "$tmp/resume.yaml" 2>"$tmp/err"
+[ $? = 2 ] && grep -q "holds one run's result, not a study; --force replaces it" "$tmp/err" ||
+    say "a study into a run's result must be refused: $(cat "$tmp/err")"
+"$vhptsim" run -q --force -o "$tmp/one" "$tmp/resume.yaml" && [ -f "$tmp/one/summary.csv" ] && [ ! -e "$tmp/one/stats.yaml" ] ||
+    say "--force: a study replaces a run's result"
+"$vhptsim" run -q --force -o "$tmp/one" "$tmp/j1/inputs/vtlb_size=1M,seed=2.yaml" && [ -f "$tmp/one/stats.yaml" ] &&
+    [ ! -e "$tmp/one/summary.csv" ] || say "--force: a run replaces a study"
+[ -z "$(ls -a "$tmp" | grep -F 'one.')" ] || say "replacing left $(ls -a "$tmp" | grep -F 'one.')"
+# a study killed while writing summary.csv leaves summary.csv.tmp-<pid>: the next study removes it
+gone=$(sh -c 'echo $$') # the pid of a process that has exited
+echo partial >"$d/summary.csv.tmp-$gone"
+"$vhptsim" run -q -j 2 -o "$d" "$tmp/resume.yaml" || say "a study after a stale summary"
+[ "$(ls "$d" | grep -c 'summary.csv.tmp-')" = 0 ] || say "a dead study's summary.csv.tmp-<pid> was left"
+# two studies at once into one directory: the second is told, and touches nothing
+"$vhptsim" run -q -j 1 --force -o "$tmp/slow2" "$tmp/slow.yaml" 2>/dev/null &
+first=$!
+for _ in $(seq 200); do [ -e "$tmp/slow2.lock" ] && break; sleep 0.025; done
+"$vhptsim" run -q -o "$tmp/slow2" "$tmp/slow.yaml" 2>"$tmp/err"
+[ $? = 1 ] && grep -q 'is being written by another vhptsim' "$tmp/err" || say "a second study at once: $(cat "$tmp/err")"
+kill "$first" 2>/dev/null
+wait "$first" 2>/dev/null
+
+# ---- the purge figure: cycles, entries and machine purges per operation ------------------
+cat >"$tmp/purge.yaml" <<'EOF'
+name: purge
+vcpus: 2
+run: {length: 8000, warmup: 0, interval: 0}
+workload: {kind: mmap_storm, mmap_chunk: 64K, munmap_interval: 1000}
+sweep:
+  guest.purge: [ptc_ga, ptc_e]
+EOF
+"$vhptsim" run -q -o "$tmp/purge" "$tmp/purge.yaml" || say "purge study"
+for w in 1 2 3; do [ -s "$tmp/purge/report/purges-$w.dat" ] || say "no purges-$w.dat"; done
+# each bar is the point's vm.vmm.purge.<op>.<figure> / .count (stats.csv); ptc.ga's cycles
+# include one IPI (2000) to the other vCPU
+checked=0
+for p in purge=ptc_ga purge=ptc_e; do
+    for op in ptc_ga ptc_e remote_purge; do
+        col=$(head -n 1 "$tmp/purge/report/purges-1.dat" | tr ' ' '\n' | grep -nx "$op" | cut -d: -f1)
+        n=$(grep "^vm.vmm.purge.$op.count," "$tmp/purge/$p/stats.csv" | cut -d, -f2)
+        [ -n "$col" ] && [ "$n" -gt 0 ] 2>/dev/null || continue
+        w=1
+        for fig in cycles entries machine_purges; do
+            v=$(grep "^vm.vmm.purge.$op.$fig," "$tmp/purge/$p/stats.csv" | cut -d, -f2)
+            bar=$(awk -v p="$p" -v c="$col" '$1 == p { print $c }' "$tmp/purge/report/purges-$w.dat")
+            awk -v b="$bar" -v v="$v" -v n="$n" 'BEGIN { e = v / n; d = b - e; exit !(d <= 1e-6 * (e + 1) && -d <= 1e-6 * (e + 1)) }' ||
+                say "$p: purges-$w.dat $op is $bar, stats say $v / $n"
+            checked=$((checked + 1))
+            w=$((w + 1))
+        done
+    done
+done
+[ "$checked" -ge 6 ] || say "the purge figure: only $checked values checked"
+c=$(grep '^vm.vmm.purge.ptc_ga.cycles,' "$tmp/purge/purge=ptc_ga/stats.csv" | cut -d, -f2)
+n=$(grep '^vm.vmm.purge.ptc_ga.count,' "$tmp/purge/purge=ptc_ga/stats.csv" | cut -d, -f2)
+[ "$n" -gt 0 ] && [ "$c" -ge $((n * (500 + 100 + 2000))) ] || say "a ptc.ga costs less than its exit, emulation and IPI: $c / $n"
+
 # ---- the report's files -------------------------------------------------------------------
 r="$tmp/j1/report"
 for f in index.html index.md y-vmm.vtlb.hit_rate y-dtlb.l2.hit_rate y-refs cycles timeline-1 timeline-6; do

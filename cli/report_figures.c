@@ -395,6 +395,19 @@ static int draw_purges(const struct report_data *r, struct result_dir *dir, stru
                 dir, "purges", "purge", vars, width, 1080, err, errlen);
 }
 
+/* A round tic step (1, 2 or 5 times a power of ten) giving 3 to 6 tics up to max. */
+static double tic_step(double max)
+{
+    if (!(max > 0))
+        return 1;
+    const double raw = max / 6, mag = pow(10, floor(log10(raw)));
+    static const double steps[] = {1, 2, 5, 10};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (steps[i] * mag >= raw)
+            return steps[i] * mag;
+    return 10 * mag;
+}
+
 /* ---- miss rates over time ------------------------------------------------------------------- */
 
 static int draw_timeline(const struct report_data *r, struct result_dir *dir, size_t point, struct report_figures *out,
@@ -436,6 +449,8 @@ static int draw_timeline(const struct report_data *r, struct result_dir *dir, si
     size_t rows_len = 0;
     FILE *mem = open_memstream(&rows, &rows_len);
     unsigned max_cpu = 0, nrows = 0;
+    int defined[N_WANT] = {0}; /* a column with at least one rate (an interval without lookups has none) */
+    double max_refs = 0;
     unsigned long *cpu_of = NULL;
     char **fields = calloc((size_t)ncol, sizeof *fields);
     if (!mem || !fields) {
@@ -464,8 +479,12 @@ static int draw_timeline(const struct report_data *r, struct result_dir *dir, si
         cpu_of[nrows++] = cpu;
         max_cpu = cpu > max_cpu ? (unsigned)cpu : max_cpu;
         fprintf(mem, "%lu", cpu);
-        for (size_t w = 1; w < N_WANT; w++)
+        for (size_t w = 1; w < N_WANT; w++) {
+            defined[w] |= fields[col[w]][0] != '\0';
             fprintf(mem, " %s", fields[col[w]][0] ? fields[col[w]] : "?");
+        }
+        const double refs = strtod(fields[col[1]], NULL);
+        max_refs = refs > max_refs ? refs : max_refs;
         fputc('\n', mem);
     }
     fclose(mem);
@@ -505,6 +524,13 @@ static int draw_timeline(const struct report_data *r, struct result_dir *dir, si
             snprintf(data, sizeof data, "%s.dat", base);
             gnuplot_var(vars, sizeof vars, "data", data);
             gnuplot_var_num(vars, sizeof vars, "ncpu", blocks);
+            gnuplot_var_num(vars, sizeof vars, "xmax", max_refs > 0 ? max_refs : 1);
+            gnuplot_var_num(vars, sizeof vars, "xstep", tic_step(max_refs));
+            for (size_t w = 2; w < N_WANT; w++) { /* has2..has5: the panel has a line to draw */
+                char var[8];
+                snprintf(var, sizeof var, "has%zu", w);
+                gnuplot_var_num(vars, sizeof vars, var, defined[w]);
+            }
             snprintf(text, sizeof text, "%s: miss rates over time%s%s", title_of(r), r->is_study ? ", " : "",
                      r->is_study ? p->name : "");
             gnuplot_var(vars, sizeof vars, "title_", text);

@@ -57,16 +57,19 @@ int gnuplot_draw(const char *dir, const char *base, const char *script, const ch
         return -1;
     }
     static const char *const argv[] = {"gnuplot", NULL};
-    char msg[1024];
+    static char msg[65536];
     /* reading a script, gnuplot stops with a non-zero status at its first error (its warnings,
      * e.g. about a range it widened, are not failures) */
     const int rc = subprocess_run(argv, dir, program, NULL, 0, msg, sizeof msg);
     free(program);
     if (rc != 0) {
-        for (char *p = msg; *p; p++)
-            if (*p == '\n')
-                *p = ' ';
-        snprintf(err, errlen, "gnuplot (%s): %s%s", base, msg[0] ? msg : "failed",
+        /* gnuplot echoes the failing command, then ends with '"<file>" line N: what went wrong' */
+        size_t n = strlen(msg);
+        while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+            msg[--n] = '\0';
+        const char *last = strrchr(msg, '\n');
+        last = last ? last + 1 : msg;
+        snprintf(err, errlen, "gnuplot (%s): %s%s", base, last[0] ? last : "failed",
                  rc < 0 ? " (scripts/setup installs gnuplot-nox)" : "");
         return -1;
     }

@@ -1,6 +1,9 @@
 # miss_rates.gp - miss rates over time of one run, a line per vCPU (data: one block per vCPU,
-# columns refs, L1 DTLB, L2 DTLB, walker, vTLB, L1 ITLB miss rates of each interval).
-# Variables: data, ncpu, title_.
+# columns refs, L1 DTLB, L2 DTLB, walker, vTLB miss rates of each interval; '?' where an
+# interval had no lookups, an undefined rate that is left out, never drawn as 0).
+# Variables: data, ncpu, title_, xmax (the largest refs), xstep (a round tic step), has2..has5
+# (the column has a rate). A panel whose rate is undefined throughout (e.g. the vTLB with
+# 16 KiB guest pages only) says so instead of a line.
 set multiplot layout 2,2 title title_
 set yrange [0:1.02]
 set grid
@@ -8,12 +11,18 @@ set key outside top center horizontal samplen 2
 set xlabel 'references of the vCPU'
 set ylabel 'miss rate (misses / lookups)'
 set format x '%.1s%c'
+set xtics xstep
+none = 'no lookups in any interval: the rate is undefined'
 set title 'L1 DTLB'
-plot for [i=0:ncpu-1] data index i using 1:2 with linespoints title sprintf('vCPU %d', i)
+if (has2) { plot for [i=0:ncpu-1] data index i using 1:2 with linespoints title sprintf('vCPU %d', i) } \
+else { set xrange [0:xmax]; set label 1 none at graph 0.5,0.5 center; plot NaN notitle; unset label 1; set autoscale x }
 set title 'L2 DTLB'
-plot for [i=0:ncpu-1] data index i using 1:3 with linespoints title sprintf('vCPU %d', i)
+if (has3) { plot for [i=0:ncpu-1] data index i using 1:3 with linespoints title sprintf('vCPU %d', i) } \
+else { set xrange [0:xmax]; set label 1 none at graph 0.5,0.5 center; plot NaN notitle; unset label 1; set autoscale x }
 set title 'VHPT walker'
-plot for [i=0:ncpu-1] data index i using 1:4 with linespoints title sprintf('vCPU %d', i)
+if (has4) { plot for [i=0:ncpu-1] data index i using 1:4 with linespoints title sprintf('vCPU %d', i) } \
+else { set xrange [0:xmax]; set label 1 none at graph 0.5,0.5 center; plot NaN notitle; unset label 1; set autoscale x }
 set title 'vTLB (VMM)'
-plot for [i=0:ncpu-1] data index i using 1:5 with linespoints title sprintf('vCPU %d', i)
+if (has5) { plot for [i=0:ncpu-1] data index i using 1:5 with linespoints title sprintf('vCPU %d', i) } \
+else { set xrange [0:xmax]; set label 1 none at graph 0.5,0.5 center; plot NaN notitle; unset label 1; set autoscale x }
 unset multiplot

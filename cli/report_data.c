@@ -222,11 +222,15 @@ int report_stat(const struct report_data *r, const struct report_point *p, const
                 int *per_cpu_mean)
 {
     char name[REPORT_STAT_MAX + 16];
-    if (report_number(r, p, stat, out) == 0)
-        return 0;
-    snprintf(name, sizeof name, "vm.%s", stat);
-    if (report_number(r, p, name, out) == 0)
-        return 0;
+    if (strncmp(stat, "cpu.", 4) == 0) { /* asked for the mean over the vCPUs */
+        stat += 4;
+    } else {
+        if (report_number(r, p, stat, out) == 0)
+            return 0;
+        snprintf(name, sizeof name, "vm.%s", stat);
+        if (report_number(r, p, name, out) == 0)
+            return 0;
+    }
     double sum = 0;
     unsigned n = 0;
     for (unsigned cpu = 0; cpu < 64; cpu++) {

@@ -47,8 +47,9 @@ void report_data_free(struct report_data *r);
 const char *report_value(const struct report_data *r, const struct report_point *p, const char *stat);
 /* The same as a number: 0, or -1 when there is none. */
 int report_number(const struct report_data *r, const struct report_point *p, const char *stat, double *out);
-/* A report.y statistic of a point: the name itself, else vm.<name> (totals over vCPUs), else
- * the mean of cpuN.<name> over the point's vCPUs (*per_cpu_mean set). 0 or -1. */
+/* A report.y statistic of a point: the name itself, else vm.<name> (the VM's: counts summed over
+ * vCPUs, rates from those sums), else the mean of cpuN.<name> over the point's vCPUs
+ * (*per_cpu_mean set); "cpu.<name>" asks for that mean directly. 0 or -1. */
 int report_stat(const struct report_data *r, const struct report_point *p, const char *stat, double *out,
                 int *per_cpu_mean);
 

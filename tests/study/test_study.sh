@@ -266,6 +266,7 @@ run: {length: 8000, warmup: 0, interval: 0}
 workload: {kind: mmap_storm, mmap_chunk: 64K, munmap_interval: 1000}
 sweep:
   guest.purge: [ptc_ga, ptc_e]
+report: {y: [cycles.total, cpu.cycles.total]}
 EOF
 "$vhptsim" run -q -o "$tmp/purge" "$tmp/purge.yaml" || say "purge study"
 for w in 1 2 3; do [ -s "$tmp/purge/report/purges-$w.dat" ] || say "no purges-$w.dat"; done
@@ -292,6 +293,15 @@ done
 c=$(grep '^vm.vmm.purge.ptc_ga.cycles,' "$tmp/purge/purge=ptc_ga/stats.csv" | cut -d, -f2)
 n=$(grep '^vm.vmm.purge.ptc_ga.count,' "$tmp/purge/purge=ptc_ga/stats.csv" | cut -d, -f2)
 [ "$n" -gt 0 ] && [ "$c" -ge $((n * (500 + 100 + 2000))) ] || say "a ptc.ga costs less than its exit, emulation and IPI: $c / $n"
+# report.y: a name is the VM's figure (vm.cycles.total: the sum over the vCPUs); cpu.<name> is
+# the mean of cpuN.<name> over the vCPUs
+st="$tmp/purge/purge=ptc_e/stats.csv"
+c0=$(grep '^cpu0.cycles.total,' "$st" | cut -d, -f2) c1=$(grep '^cpu1.cycles.total,' "$st" | cut -d, -f2)
+awk -v w=$((c0 + c1)) '$2 == "ptc_e" { ok = $3 == w } END { exit !ok }' "$tmp/purge/report/y-cycles.total.dat" ||
+    say "y-cycles.total: not vm.cycles.total ($((c0 + c1)))"
+awk -v w="$(((c0 + c1) / 2))" -v odd=$(((c0 + c1) % 2)) '$2 == "ptc_e" { ok = $3 == w + odd / 2 } END { exit !ok }' \
+    "$tmp/purge/report/y-cpu.cycles.total.dat" || say "y-cpu.cycles.total: not the mean of cpu0 and cpu1"
+grep -q 'mean over vCPUs' "$tmp/purge/report/y-cpu.cycles.total.svg" || say "the title does not say it is a mean over vCPUs"
 
 # ---- the report's files -------------------------------------------------------------------
 r="$tmp/j1/report"

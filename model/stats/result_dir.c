@@ -36,20 +36,6 @@ static int make_parents(const char *path)
 
 /* ---- what a directory is ---------------------------------------------------------------------- */
 
-static int dir_is_empty(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    struct dirent *ent;
-    int empty = 1;
-    while (empty && (ent = readdir(d)) != NULL)
-        if (strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0)
-            empty = 0;
-    closedir(d);
-    return empty;
-}
-
 static void compare_config(const char *dir, const char *config, size_t config_len, struct result_info *info)
 {
     char path[RESULT_PATH_MAX + 32];
@@ -79,7 +65,7 @@ int result_dir_inspect(const char *dir, const char *config, size_t config_len, s
         snprintf(info->why, sizeof info->why, "%s", S_ISLNK(st.st_mode) ? "it is a symbolic link" : "it is not a directory");
         return 0;
     }
-    const int empty = dir_is_empty(dir);
+    const int empty = marker_dir_is_empty(dir);
     if (empty != 0) {
         if (empty < 0)
             snprintf(info->why, sizeof info->why, "%s", strerror(errno));

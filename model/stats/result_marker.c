@@ -223,7 +223,7 @@ int marker_pid_gone(long pid)
 
 enum entry { ENTRY_ERROR = -1, ENTRY_FOREIGN, ENTRY_FILE, ENTRY_TREE, ENTRY_EMPTY_DIR };
 
-static int dir_is_empty(const char *dir)
+int marker_dir_is_empty(const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -265,7 +265,7 @@ static enum entry classify(const char *dir, const struct marker *m, const char *
         return S_ISREG(st.st_mode) ? ENTRY_FILE : ENTRY_FOREIGN;
     if (!S_ISDIR(st.st_mode))
         return ENTRY_FOREIGN;
-    const int empty = dir_is_empty(path); /* being made: created, its marker not yet */
+    const int empty = marker_dir_is_empty(path); /* being made: created, its marker not yet */
     if (empty != 0)
         return empty > 0 ? ENTRY_EMPTY_DIR : ENTRY_ERROR;
     struct marker sub;

@@ -37,6 +37,9 @@ int marker_join(char *buf, size_t len, const char *dir, const char *name);
 /* The whole of a small file (at most cap bytes) into buf: 0, or -1 with errno (EFBIG: larger). */
 int marker_read_file(const char *path, char *buf, size_t cap, size_t *len);
 
+/* 1 if dir holds nothing, 0 if it holds something, -1 if it cannot be read. */
+int marker_dir_is_empty(const char *dir);
+
 /* Reads dir's marker. 0, or -1 if it is missing or not one vhptsim wrote. marker_free either way. */
 int marker_read(const char *dir, struct marker *m);
 void marker_free(struct marker *m);

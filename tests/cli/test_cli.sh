@@ -44,6 +44,15 @@ check "a key replay does not use" 2 "$vhptsim" replay --set guest.purge=ptc_e "$
 err | grep -q "'guest.purge' has no effect on replay" || { echo "FAIL: a key without effect must be refused" >&2; fail=1; }
 check "unknown key" 2 "$vhptsim" replay --set machine.dtlb.l3.entries=4 "$src/workloads/samples/sample.vtr"
 err | grep -q "^--set machine.dtlb.l3.entries=4: error: unknown key 'l3'" || { echo "FAIL: unknown key message" >&2; fail=1; }
+# the ptc.e loop's bound (at most 2^16 steps per flush, model/vmm/vmm_vcpu.h) through the schema:
+# 512 x 256 = 131072 steps; the option, or the file's line and column, is named
+check "ptc.e steps bounded" 2 "$vhptsim" replay --set 'vmm.ptce_count=[512, 256]' "$src/workloads/samples/sample.vtr"
+err | grep -q "^--set vmm.ptce_count=\[512, 256\]: error: 'ptce_count' 512 x 256 is 131072 ptc.e steps per flush; at most 65536" ||
+    { echo "FAIL: ptce bound message does not name the option" >&2; err >&2; fail=1; }
+printf 'vmm:\n  ptce_count: [512, 256]\n' >"$tmp_c.yaml"
+check "ptc.e steps bounded in a file" 2 "$vhptsim" replay -c "$tmp_c.yaml" "$src/workloads/samples/sample.vtr"
+err | grep -q "^$tmp_c.yaml:2:15: error: 'ptce_count' 512 x 256" || { echo "FAIL: ptce bound message does not name FILE:LINE:COL" >&2; err >&2; fail=1; }
+rm -f "$tmp_c.yaml"
 
 # One schema: a short form, its dotted key and the same key in an experiment file give the
 # same replay; and without an L1 TLB, the sample's 9 data lookups that found the L1 empty or

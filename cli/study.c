@@ -131,11 +131,9 @@ static int prepare_dir(struct study *st, struct result_lock *lock)
     char err[1536];
     const int rc = result_study_begin(lock, st->dir, st->opt->force ? RESULT_REPLACE_CHANGED : 0, err, sizeof err);
     if (rc != RESULT_OK) {
-        cli_error("run: %s", rc == RESULT_BUSY ? strcat(err, "; is the study running already?") : err);
+        cli_error("run: %s%s", err, rc == RESULT_BUSY ? "; is the study running already?" : "");
         return rc == RESULT_REFUSED ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    char inputs[STUDY_PATH_MAX + 16];
-    snprintf(inputs, sizeof inputs, "%s/inputs", st->dir);
     if (result_dir_add_part(st->dir, "study.yaml", RESULT_PART_FILE, err, sizeof err) != 0 ||
         result_dir_add_part(st->dir, "inputs", RESULT_PART_DIR, err, sizeof err) != 0 ||
         result_dir_add_part(st->dir, "logs", RESULT_PART_DIR, err, sizeof err) != 0) {

@@ -12,18 +12,6 @@ int cli_parse_u64(const char *s, uint64_t *out)
     return num_parse_u64(s, NUM_PLAIN, out) == NUM_OK ? 0 : -1;
 }
 
-int cli_parse_bytes(const char *s, uint64_t *out)
-{
-    return num_parse_u64(s, NUM_SIZE_SUFFIX, out) == NUM_OK ? 0 : -1;
-}
-
-int cli_log2_exact(uint64_t v)
-{
-    if (v == 0 || (v & (v - 1)) != 0)
-        return -1;
-    return __builtin_ctzll(v);
-}
-
 void cli_error(const char *fmt, ...)
 {
     va_list ap;

@@ -9,12 +9,8 @@
 #define EXIT_RUNTIME 1 /* I/O failure, out of memory */
 #define EXIT_USAGE 2   /* bad input: arguments, trace, config */
 
-/* A byte count with an optional K, M, G, T, P or E suffix (binary units). 0 on success, -1 if malformed. */
-int cli_parse_bytes(const char *s, uint64_t *out);
 /* A plain number (decimal or 0x-hex). 0 on success, -1 if malformed. */
 int cli_parse_u64(const char *s, uint64_t *out);
-/* log2 of a power of two, or -1. */
-int cli_log2_exact(uint64_t v);
 
 /* Prints "vhptsim: <message>" to stderr (printf-style). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,11 +1,13 @@
-/* cmd_replay.c - `vhptsim replay FILE.vtr`: functional replay, counters, state dump. */
-#include <errno.h>
+/* cmd_replay.c - `vhptsim replay FILE`: functional replay of a vtrace or system-mode Ski trace,
+ * counters, state dump. */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../config/param_set.h"
+#include "../config/run_config.h"
 #include "../model/platform/counters.h"
 #include "../model/platform/platform.h"
 #include "../model/platform/state_dump.h"
@@ -33,331 +35,168 @@ static void replay_usage(FILE *out)
           "                        (docs/state-dump.md) instead of the counters\n"
           "  --counters            with --dump-state, print the counters first, then the dump\n"
           "\n"
-          "Model parameters (defaults are KVM/ia64's of April 2008, see docs/replay.md):\n"
-          "  --vtlb-size BYTES     vTLB hash size: a power of two, 32K..1G (default 128K)\n"
-          "  --vhpt-size BYTES     machine VHPT size: a power of two, 32K..1G (default 256K)\n"
-          "  --page-shift N        host PAGE_SHIFT, an IA-64 page size (default 14 = 16 KiB)\n"
-          "  --itc-entries N       machine instruction L2 TLB entries (default 128)\n"
-          "  --dtc-entries N       machine data L2 TLB entries (default 128)\n"
-          "  --ptce-count A,B      PAL ptc.e loop counts (default 1,1)\n"
-          "  --p2m-offset ADDR     machine address of guest-physical 0 (default 0x1000000000)\n"
-          "  --guest-mem BYTES     guest memory the dirty bitmap covers (default 4G)\n"
-          "  --hash NAME           machine walker hash: ski (default)\n"
-          "\n"
-          "Machine TLB levels (Itanium 2 defaults, docs/machine-tlb.md):\n"
-          "  --itlb-l1 SPEC        instruction L1 TLB (default 32:full:lru:12)\n"
-          "  --itlb-l2 SPEC        instruction L2 TLB (default 128:full:lru:all)\n"
-          "  --dtlb-l1 SPEC        data L1 TLB (default 32:full:lru:12)\n"
-          "  --dtlb-l2 SPEC        data L2 TLB (default 128:full:lru:all)\n"
-          "                        SPEC is ENTRIES[:WAYS[:POLICY[:PAGES]]]; omitted fields keep\n"
-          "                        their default. WAYS: a count or 'full' (fully associative);\n"
-          "                        POLICY: lru, nru or random; PAGES: 'all' (every page size,\n"
-          "                        fully associative only) or the one page size held, as log2\n"
-          "                        bytes (12 = 4 KiB; larger pages are held as pieces of it).\n"
-          "                        An L1 of 0 entries is absent. The dump lists the L2 level.\n"
-          "  --tlb-seed N          seed of random replacement (default 1)\n"
-          "  --walker-hit P1,P2,P3 probabilities that the L1, L2, L3 cache serves the walker's\n"
-          "                        VHPT read; memory serves the rest (default 0,1,0)\n"
-          "  --walker-seed N       seed of the walker's level draws (default 1)\n"
+          "Model parameters: the experiment schema's 'seed', 'machine' and 'vmm' keys\n"
+          "(docs/config.md; defaults are KVM/ia64's of April 2008 on Itanium 2, docs/replay.md):\n"
+          "  -c, --config FILE     take them from an experiment file (its other keys are checked\n"
+          "                        but have no effect: replay runs no guest OS model)\n"
+          "  --set KEY=VALUE       set one by its dotted path, checked as in a file, e.g.\n"
+          "                        --set vmm.page_size=64K --set machine.dtlb.l1.ways=4\n"
+          "                        --set 'machine.walker_hit=[0, 0.9, 0.1]' --set vmm.ptce_count=[2,3]\n"
+          "Short forms of frequent keys:\n"
+          "  --vtlb-size BYTES     vmm.vtlb_size (a power of two, 32K..1G; default 128K)\n"
+          "  --vhpt-size BYTES     vmm.vhpt_size (a power of two, 32K..1G; default 256K)\n"
+          "  --itlb-l1 N, --itlb-l2 N, --dtlb-l1 N, --dtlb-l2 N\n"
+          "                        machine.{itlb,dtlb}.{l1,l2}.entries (L1 32, L2 128; an L1 of\n"
+          "                        0 entries is absent; the dump lists the L2 level)\n"
+          "  --seed N              seed (random TLB replacement, the walker's cache draws)\n"
           "\n"
           "  -h, --help            show this help\n"
           "\n"
           "BYTES takes a K, M, G, T, P or E suffix. Exit status: 0 success, 1 I/O failure,\n"
-          "2 bad arguments or a bad trace (the message names FILE:LINE:COLUMN, or the byte\n"
-          "offset in a Ski trace).\n",
+          "2 bad arguments or a bad trace (the message names FILE:LINE:COLUMN, the byte offset\n"
+          "in a Ski trace, or the option).\n",
           out);
 }
 
-enum {
-    OPT_FROM = 255,
-    OPT_DUMP = 256,
-    OPT_COUNTERS,
-    OPT_VTLB,
-    OPT_VHPT,
-    OPT_PAGE_SHIFT,
-    OPT_ITC,
-    OPT_DTC,
-    OPT_PTCE,
-    OPT_P2M,
-    OPT_GUEST_MEM,
-    OPT_HASH,
-    OPT_ITLB_L1,
-    OPT_ITLB_L2,
-    OPT_DTLB_L1,
-    OPT_DTLB_L2,
-    OPT_TLB_SEED,
-    OPT_WALKER_HIT,
-    OPT_WALKER_SEED,
+enum { OPT_DUMP = 256, OPT_COUNTERS, OPT_SET, OPT_FROM, OPT_ALIAS };
+
+/* The short forms: each is one key of the schema, its value written as in a file. */
+static const struct {
+    const char *option, *key;
+} aliases[] = {
+    {"vtlb-size", "vmm.vtlb_size"},
+    {"vhpt-size", "vmm.vhpt_size"},
+    {"itlb-l1", "machine.itlb.l1.entries"},
+    {"itlb-l2", "machine.itlb.l2.entries"},
+    {"dtlb-l1", "machine.dtlb.l1.entries"},
+    {"dtlb-l2", "machine.dtlb.l2.entries"},
+    {"seed", "seed"},
 };
+#define N_ALIASES (sizeof aliases / sizeof aliases[0])
 
 static const struct option replay_options[] = {
-    {"from", required_argument, NULL, OPT_FROM},
     {"dump-state", no_argument, NULL, OPT_DUMP},
     {"counters", no_argument, NULL, OPT_COUNTERS},
-    {"vtlb-size", required_argument, NULL, OPT_VTLB},
-    {"vhpt-size", required_argument, NULL, OPT_VHPT},
-    {"page-shift", required_argument, NULL, OPT_PAGE_SHIFT},
-    {"itc-entries", required_argument, NULL, OPT_ITC},
-    {"dtc-entries", required_argument, NULL, OPT_DTC},
-    {"ptce-count", required_argument, NULL, OPT_PTCE},
-    {"p2m-offset", required_argument, NULL, OPT_P2M},
-    {"guest-mem", required_argument, NULL, OPT_GUEST_MEM},
-    {"hash", required_argument, NULL, OPT_HASH},
-    {"itlb-l1", required_argument, NULL, OPT_ITLB_L1},
-    {"itlb-l2", required_argument, NULL, OPT_ITLB_L2},
-    {"dtlb-l1", required_argument, NULL, OPT_DTLB_L1},
-    {"dtlb-l2", required_argument, NULL, OPT_DTLB_L2},
-    {"tlb-seed", required_argument, NULL, OPT_TLB_SEED},
-    {"walker-hit", required_argument, NULL, OPT_WALKER_HIT},
-    {"walker-seed", required_argument, NULL, OPT_WALKER_SEED},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"config", required_argument, NULL, 'c'},
+    {"set", required_argument, NULL, OPT_SET},
+    {"vtlb-size", required_argument, NULL, OPT_ALIAS + 0},
+    {"vhpt-size", required_argument, NULL, OPT_ALIAS + 1},
+    {"itlb-l1", required_argument, NULL, OPT_ALIAS + 2},
+    {"itlb-l2", required_argument, NULL, OPT_ALIAS + 3},
+    {"dtlb-l1", required_argument, NULL, OPT_ALIAS + 4},
+    {"dtlb-l2", required_argument, NULL, OPT_ALIAS + 5},
+    {"seed", required_argument, NULL, OPT_ALIAS + 6},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
-/* A table size in bytes -> log2; prints the error itself. */
-static int table_shift(const char *opt, const char *arg, unsigned *shift)
+/* An override of a key replay has no use for is refused: it would silently do nothing. */
+static int replay_key(const char *key)
 {
-    uint64_t bytes;
-    if (cli_parse_bytes(arg, &bytes) != 0) {
-        cli_error("%s: '%s' is not a size in bytes", opt, arg);
-        return -1;
-    }
-    const int lg = cli_log2_exact(bytes);
-    if (lg < 0) {
-        cli_error("%s: %s bytes is not a power of two", opt, arg);
-        return -1;
-    }
-    *shift = (unsigned)lg;
-    return 0;
+    return strcmp(key, "seed") == 0 || strncmp(key, "machine.", 8) == 0 || strcmp(key, "machine") == 0 ||
+           strncmp(key, "vmm.", 4) == 0 || strcmp(key, "vmm") == 0;
 }
 
-static int count_arg(const char *opt, const char *arg, uint32_t *out)
-{
-    uint64_t v;
-    if (cli_parse_u64(arg, &v) != 0 || v == 0 || v > 1u << 20) {
-        cli_error("%s: '%s' is not a count from 1 to %u", opt, arg, 1u << 20);
-        return -1;
-    }
-    *out = (uint32_t)v;
-    return 0;
-}
+struct replay_override {
+    const char *option; /* "--set" or the short form */
+    char key[128];
+    const char *value;
+};
 
-static int parse_ptce(const char *arg, struct vmm_params *vmm)
-{
-    char a[32], b[32];
-    const char *comma = strchr(arg, ',');
-    if (!comma || (size_t)(comma - arg) >= sizeof a || strlen(comma + 1) >= sizeof b)
-        goto bad;
-    memcpy(a, arg, (size_t)(comma - arg));
-    a[comma - arg] = '\0';
-    strcpy(b, comma + 1);
-    if (count_arg("--ptce-count", a, &vmm->ptce_count[0]) != 0 || count_arg("--ptce-count", b, &vmm->ptce_count[1]) != 0)
-        return -1;
-    if ((uint64_t)vmm->ptce_count[0] * vmm->ptce_count[1] > VMM_PTCE_STEPS_MAX) {
-        cli_error("--ptce-count: %s is more than %u ptc.e steps per flush", arg, VMM_PTCE_STEPS_MAX);
-        return -1;
-    }
-    return 0;
-bad:
-    cli_error("--ptce-count: expected two counts 'A,B', got '%s'", arg);
-    return -1;
-}
-
-/* ENTRIES[:WAYS[:POLICY[:PAGES]]] into *lp; omitted fields are left as they are. */
-static int parse_level(const char *opt, const char *arg, struct tlb_level_params *lp)
-{
-    char buf[128];
-    if (strlen(arg) >= sizeof buf) {
-        cli_error("%s: '%s' is too long for ENTRIES[:WAYS[:POLICY[:PAGES]]]", opt, arg);
-        return -1;
-    }
-    strcpy(buf, arg);
-    char *field[5];
-    unsigned nfield = 0;
-    for (char *f = buf;; ) {
-        if (nfield == 4) {
-            cli_error("%s: '%s' has more than four fields (ENTRIES[:WAYS[:POLICY[:PAGES]]])", opt, arg);
-            return -1;
-        }
-        field[nfield++] = f;
-        char *colon = strchr(f, ':');
-        if (!colon)
-            break;
-        *colon = '\0';
-        f = colon + 1;
-    }
-    struct tlb_level_params p = *lp;
-    uint64_t v;
-    if (cli_parse_u64(field[0], &v) != 0 || v > TLB_LEVEL_MAX_ENTRIES) {
-        cli_error("%s: entries '%s' is not a count from 0 to %u", opt, field[0], TLB_LEVEL_MAX_ENTRIES);
-        return -1;
-    }
-    p.entries = (uint32_t)v;
-    if (nfield > 1) {
-        if (strcmp(field[1], "full") == 0) {
-            p.ways = 0;
-        } else if (cli_parse_u64(field[1], &v) != 0 || v > TLB_LEVEL_MAX_ENTRIES) {
-            cli_error("%s: ways '%s' is neither a count nor 'full'", opt, field[1]);
-            return -1;
-        } else {
-            p.ways = (uint32_t)v;
-        }
-    }
-    if (nfield > 2 && tlb_policy_parse(field[2], &p.policy) != 0) {
-        cli_error("%s: unknown replacement policy '%s' (known: lru, nru, random)", opt, field[2]);
-        return -1;
-    }
-    if (nfield > 3) {
-        if (strcmp(field[3], "all") == 0) {
-            p.ps = 0;
-        } else if (cli_parse_u64(field[3], &v) != 0 || v > 63 || !ia64_page_size_valid(v)) {
-            cli_error("%s: pages '%s' is neither 'all' nor an IA-64 page size (12,13,14,16,18,20,22,24,26,28,32)",
-                      opt, field[3]);
-            return -1;
-        } else {
-            p.ps = (uint8_t)v;
-        }
-    }
-    *lp = p;
-    return 0;
-}
-
-/* P1,P2,P3: three probabilities. */
-static int parse_walker_hit(const char *arg, struct walker_latency_params *w)
-{
-    double p[3];
-    const char *s = arg;
-    for (unsigned i = 0; i < 3; i++) {
-        char *end;
-        errno = 0;
-        p[i] = strtod(s, &end);
-        if (end == s || errno != 0 || !(p[i] >= 0.0 && p[i] <= 1.0) || *end != (i < 2 ? ',' : '\0')) {
-            cli_error("--walker-hit: expected three probabilities from 0 to 1 'P1,P2,P3', got '%s'", arg);
-            return -1;
-        }
-        s = end + 1;
-    }
-    if (p[0] + p[1] + p[2] > 1.0 + 1e-9) {
-        cli_error("--walker-hit: the probabilities of L1, L2 and L3 add up to more than 1 in '%s'", arg);
-        return -1;
-    }
-    for (unsigned i = 0; i < 3; i++)
-        w->hit[i] = p[i];
-    return 0;
-}
-
+/* Options -> the model parameters, through the experiment schema. 1 after --help; -1 on a bad
+ * option (printed). */
 static int parse_options(int argc, char **argv, struct platform_params *pp, bool *dump, bool *counters, int *ski)
 {
+    static struct replay_override ov[CONFIG_DOC_MAX_OPTIONS];
+    size_t n_ov = 0;
+    const char *config = NULL;
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", replay_options, NULL)) != -1) {
-        uint64_t v;
+    while ((c = getopt_long(argc, argv, "c:h", replay_options, NULL)) != -1) {
+        if (c >= OPT_ALIAS && c < OPT_ALIAS + (int)N_ALIASES) {
+            if (n_ov == CONFIG_DOC_MAX_OPTIONS)
+                goto too_many;
+            ov[n_ov].option = aliases[c - OPT_ALIAS].option;
+            snprintf(ov[n_ov].key, sizeof ov[n_ov].key, "%s", aliases[c - OPT_ALIAS].key);
+            ov[n_ov++].value = optarg;
+            continue;
+        }
         switch (c) {
         case 'h':
             replay_usage(stdout);
             return 1;
-        case OPT_FROM:
-            if (strcmp(optarg, "ski") == 0 || strcmp(optarg, "vtrace") == 0) {
-                *ski = optarg[0] == 's';
-                break;
-            }
-            cli_error("--from: unknown format '%s' (known: ski, vtrace)", optarg);
-            return -1;
         case OPT_DUMP:
             *dump = true;
             break;
         case OPT_COUNTERS:
             *counters = true;
             break;
-        case OPT_VTLB:
-            if (table_shift("--vtlb-size", optarg, &pp->vmm.vtlb_shift) != 0)
-                return -1;
+        case OPT_FROM:
+            if (strcmp(optarg, "ski") == 0 || strcmp(optarg, "vtrace") == 0) {
+                *ski = optarg[0] == 's';
+                break;
+            }
+            cli_error("replay: --from: unknown format '%s' (known: ski, vtrace)", optarg);
+            return -1;
+        case 'c':
+            config = optarg;
             break;
-        case OPT_VHPT:
-            if (table_shift("--vhpt-size", optarg, &pp->vmm.vhpt_shift) != 0)
-                return -1;
-            break;
-        case OPT_PAGE_SHIFT:
-            if (cli_parse_u64(optarg, &v) != 0 || v > 63 || !ia64_page_size_valid(v)) {
-                cli_error("--page-shift: '%s' is not an IA-64 page size (12,13,14,16,18,20,22,24,26,28,32)", optarg);
+        case OPT_SET: {
+            const char *eq = strchr(optarg, '=');
+            if (n_ov == CONFIG_DOC_MAX_OPTIONS)
+                goto too_many;
+            if (!eq || eq == optarg || (size_t)(eq - optarg) >= sizeof ov[0].key) {
+                cli_error("replay: --set %s: expected KEY=VALUE with KEY a dotted path (e.g. vmm.vtlb_size=1M)", optarg);
                 return -1;
             }
-            pp->vmm.page_shift = (unsigned)v;
-            break;
-        case OPT_ITC: /* alias of the L2 size */
-            if (count_arg("--itc-entries", optarg, &pp->machine.itlb.l2.entries) != 0)
-                return -1;
-            break;
-        case OPT_DTC:
-            if (count_arg("--dtc-entries", optarg, &pp->machine.dtlb.l2.entries) != 0)
-                return -1;
-            break;
-        case OPT_ITLB_L1:
-            if (parse_level("--itlb-l1", optarg, &pp->machine.itlb.l1) != 0)
-                return -1;
-            break;
-        case OPT_ITLB_L2:
-            if (parse_level("--itlb-l2", optarg, &pp->machine.itlb.l2) != 0)
-                return -1;
-            break;
-        case OPT_DTLB_L1:
-            if (parse_level("--dtlb-l1", optarg, &pp->machine.dtlb.l1) != 0)
-                return -1;
-            break;
-        case OPT_DTLB_L2:
-            if (parse_level("--dtlb-l2", optarg, &pp->machine.dtlb.l2) != 0)
-                return -1;
-            break;
-        case OPT_TLB_SEED:
-            if (cli_parse_u64(optarg, &pp->machine.tlb_seed) != 0) {
-                cli_error("--tlb-seed: '%s' is not a number", optarg);
+            ov[n_ov].option = NULL;
+            snprintf(ov[n_ov].key, sizeof ov[n_ov].key, "%.*s", (int)(eq - optarg), optarg);
+            ov[n_ov++].value = eq + 1;
+            if (!replay_key(ov[n_ov - 1].key)) {
+                cli_error("replay: --set %s: '%s' has no effect on replay, which takes seed, machine.* and vmm.* "
+                          "(docs/replay.md)",
+                          optarg, ov[n_ov - 1].key);
                 return -1;
             }
             break;
-        case OPT_WALKER_HIT:
-            if (parse_walker_hit(optarg, &pp->machine.walker) != 0)
-                return -1;
-            break;
-        case OPT_WALKER_SEED:
-            if (cli_parse_u64(optarg, &pp->machine.walker.seed) != 0) {
-                cli_error("--walker-seed: '%s' is not a number", optarg);
-                return -1;
-            }
-            break;
-        case OPT_PTCE:
-            if (parse_ptce(optarg, &pp->vmm) != 0)
-                return -1;
-            break;
-        case OPT_P2M:
-            if (cli_parse_u64(optarg, &pp->vmm.p2m_mem_offset) != 0) {
-                cli_error("--p2m-offset: '%s' is not an address", optarg);
-                return -1;
-            }
-            break;
-        case OPT_GUEST_MEM:
-            if (cli_parse_bytes(optarg, &pp->vmm.guest_mem_bytes) != 0) {
-                cli_error("--guest-mem: '%s' is not a size in bytes", optarg);
-                return -1;
-            }
-            break;
-        case OPT_HASH:
-            if (ia64_lvhpt_hash_parse(optarg, &pp->machine.hash) != 0) {
-                cli_error("--hash: unknown walker hash '%s' (known: ski)", optarg);
-                return -1;
-            }
-            break;
+        }
         case '?':
         default:
-            if (optopt)
+            if (optopt && optopt < 256)
                 cli_error("replay: unknown option '-%c' (try 'vhptsim replay --help')", optopt);
             else
-                cli_error("replay: unknown or incomplete option '%s' (try 'vhptsim replay --help')",
-                          argv[optind - 1]);
+                cli_error("replay: unknown or incomplete option '%s' (try 'vhptsim replay --help')", argv[optind - 1]);
             return -1;
         }
     }
+    struct config_doc d;
+    char err[1024];
+    static struct run_config rc; /* large: off the stack */
+    int status = config_doc_load(&d, config, err, sizeof err);
+    for (size_t i = 0; status == 0 && i < n_ov; i++) {
+        char origin[512];
+        if (ov[i].option)
+            snprintf(origin, sizeof origin, "--%s %s", ov[i].option, ov[i].value);
+        else
+            snprintf(origin, sizeof origin, "--set %s=%s", ov[i].key, ov[i].value);
+        status = config_doc_set_value(&d, origin, ov[i].key, ov[i].value, err, sizeof err);
+    }
+    if (status == 0) {
+        run_config_default(&rc);
+        status = run_config_from_doc(&rc, &d, err, sizeof err);
+    }
+    config_doc_free(&d);
+    if (status != 0) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    *pp = rc.platform;
     return 0;
+too_many:
+    cli_error("replay: more than %d parameter options", CONFIG_DOC_MAX_OPTIONS);
+    return -1;
 }
 
 /* The trace being replayed: a vtrace file or a Ski trace. */
@@ -387,7 +226,6 @@ static void source_close(struct replay_source *s)
 int cmd_replay(int argc, char **argv)
 {
     struct platform_params pp;
-    platform_params_default(&pp);
     bool dump = false, counters = false;
     int ski = -1; /* -1: from the name */
     const int rc = parse_options(argc, argv, &pp, &dump, &counters, &ski);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../config/param_set.h"
 #include "../config/run_config.h"
 #include "../model/guest/guest_os.h"
 #include "../model/platform/platform.h"
@@ -16,8 +17,10 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "event_source.h"
+#include "progress.h"
 #include "run_report.h"
 #include "signal_cleanup.h"
+#include "study.h"
 
 static void run_usage(FILE *out)
 {
@@ -39,15 +42,33 @@ static void run_usage(FILE *out)
           "On success one line gives the measured (post-warm-up) references and cycles; a\n"
           "setting that never took effect (e.g. guest.purge) is warned about on standard error.\n"
           "\n"
+          "With a 'sweep:' section the file is a study (docs/studies.md): every point of the\n"
+          "sweep runs into DIR/<point>/ (DIR: -o, default results/<name>), then DIR/summary.csv\n"
+          "and DIR/report/ are written. Rerunning a study skips the points whose result is\n"
+          "complete and of an unchanged configuration, and replaces the others.\n"
+          "\n"
           "Options:\n"
           "  -o, --output DIR  output directory (default results/<name>)\n"
-          "  -f, --force       rerun, replacing an earlier result even of another configuration\n"
-          "  -q, --quiet       no summary line on success (warnings are still printed)\n"
+          "  --set KEY=VALUE   set any key of the experiment by its dotted path, checked as\n"
+          "                    if it were in the file (e.g. --set vmm.vtlb_size=1M\n"
+          "                    --set guest.region_page_size.3=64K); may be repeated\n"
+          "  -f, --force       rerun, replacing an earlier result even of another\n"
+          "                    configuration (a study: every point)\n"
+          "  --replace         replace an earlier result of another configuration, but keep\n"
+          "                    a complete one of this configuration (what a study does for\n"
+          "                    each point)\n"
+          "  -j, --jobs N      study: points run at once (default: the number of cores)\n"
+          "  --backend NAME    study: 'local' (default) or 'slurm' (one job array, sbatch)\n"
+          "  --slurm-arg ARG   study, slurm: an extra sbatch argument (e.g. --slurm-arg=-pbig)\n"
+          "  --no-wait         study, slurm: return once submitted; 'vhptsim report DIR' later\n"
+          "  --progress        show progress on stderr even when it is not a terminal\n"
+          "  -q, --quiet       no summary line and no progress (warnings are still printed)\n"
           "  -h, --help        show this help\n"
           "\n"
           "Same file, same seed: the same stats.yaml, stats.csv and timeseries.csv, byte for\n"
           "byte, on any host (run.yaml is where times and hosts go). Exit status: 0 success,\n"
-          "1 runtime failure (I/O, memory), 2 bad input: configuration, trace or output directory;\n"
+          "1 runtime failure (I/O, memory; a study: a point failed), 2 bad input: configuration\n"
+          "(FILE:LINE:COLUMN, or the --set option), trace or output directory;\n"
           "129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM (nothing is left behind).\n",
           out);
 }
@@ -61,7 +82,31 @@ struct run_state {
     struct stat_set base[64]; /* per vCPU: counters when its warm-up ended */
     int have_base[64];
     int alloc_failed;
+    uint64_t stats_due[64]; /* the next reference count the statistics want (0: none) */
+    uint64_t refs[64];      /* references done, as last observed (progress) */
+    struct progress progress;
 };
+
+/* How often (references of a vCPU) the progress line is considered for a redraw. */
+#define PROGRESS_STEP 65536
+
+static void show_progress(struct run_state *rs)
+{
+    uint64_t done = 0;
+    for (unsigned i = 0; i < rs->p->nr_vcpus; i++)
+        done += rs->refs[i];
+    const uint64_t total = rs->c->length * rs->p->nr_vcpus;
+    const double secs = progress_elapsed(&rs->progress);
+    char eta[32];
+    progress_eta(eta, sizeof eta, secs, (double)done, (double)total);
+    if (total)
+        progress_show(&rs->progress, "run %s: %.2fM/%.2fM references (%.0f%%), %.2f M refs/s, %s", rs->c->name,
+                      (double)done / 1e6, (double)total / 1e6, 100.0 * (double)done / (double)total,
+                      secs > 0 ? (double)done / secs / 1e6 : 0.0, eta);
+    else
+        progress_show(&rs->progress, "run %s: %.2fM references, %.2f M refs/s", rs->c->name, (double)done / 1e6,
+                      secs > 0 ? (double)done / secs / 1e6 : 0.0);
+}
 
 static int next_events(void *ctx, unsigned cpu, struct guest_event *buf, unsigned max)
 {
@@ -79,10 +124,9 @@ static int next_events(void *ctx, unsigned cpu, struct guest_event *buf, unsigne
 }
 
 /* At the end of the warm-up: the baseline of the statistics; then every interval: a row of the
- * time series. Returns the next reference count to be called at. */
-static uint64_t observe(void *ctx, unsigned cpu, uint64_t refs)
+ * time series. Returns the next reference count to be called at (0: never). */
+static uint64_t observe_stats(struct run_state *rs, unsigned cpu, uint64_t refs)
 {
-    struct run_state *rs = ctx;
     const uint64_t warmup = rs->c->warmup, interval = rs->c->interval;
     if (warmup && refs == warmup) {
         if (stat_set_collect(&rs->base[cpu], rs->p) != 0)
@@ -94,6 +138,21 @@ static uint64_t observe(void *ctx, unsigned cpu, uint64_t refs)
         timeseries_sample(&rs->ts, rs->p, cpu, refs);
     }
     return rs->have_ts ? refs + interval : 0;
+}
+
+/* The statistics when they are due; the progress line every PROGRESS_STEP references. */
+static uint64_t observe(void *ctx, unsigned cpu, uint64_t refs)
+{
+    struct run_state *rs = ctx;
+    if (refs == rs->stats_due[cpu])
+        rs->stats_due[cpu] = observe_stats(rs, cpu, refs);
+    if (!rs->progress.enabled)
+        return rs->stats_due[cpu];
+    rs->refs[cpu] = refs;
+    if (progress_due(&rs->progress))
+        show_progress(rs);
+    const uint64_t next = refs + PROGRESS_STEP;
+    return rs->stats_due[cpu] && rs->stats_due[cpu] < next ? rs->stats_due[cpu] : next;
 }
 
 /* stats.yaml and stats.csv from the measured statistics *s (stat_set_of_run). 0 or -1. */
@@ -175,29 +234,96 @@ static int open_output(struct result_dir *dir, const char *path, const struct ru
     return rc == RESULT_REFUSED ? EXIT_USAGE : EXIT_RUNTIME;
 }
 
+enum { OPT_SET = 256, OPT_REPLACE, OPT_BACKEND, OPT_SLURM_ARG, OPT_NO_WAIT, OPT_PROGRESS };
+
+/* The experiment document: the file, then every --set in order. NULL after printing why. */
+static struct config_doc *load_experiment(const char *path, char **sets, size_t n_sets)
+{
+    static struct config_doc d;
+    char err[1024];
+    if (config_doc_load(&d, path, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return NULL;
+    }
+    for (size_t i = 0; i < n_sets; i++)
+        if (config_doc_set_option(&d, "--set", sets[i], err, sizeof err) != 0) {
+            fprintf(stderr, "%s\n", err);
+            config_doc_free(&d);
+            return NULL;
+        }
+    return &d;
+}
+
 int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'f'},
+        {"replace", no_argument, NULL, OPT_REPLACE},
         {"quiet", no_argument, NULL, 'q'},
+        {"set", required_argument, NULL, OPT_SET},
+        {"jobs", required_argument, NULL, 'j'},
+        {"backend", required_argument, NULL, OPT_BACKEND},
+        {"slurm-arg", required_argument, NULL, OPT_SLURM_ARG},
+        {"no-wait", no_argument, NULL, OPT_NO_WAIT},
+        {"progress", no_argument, NULL, OPT_PROGRESS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *out_dir = NULL;
-    int quiet = 0, force = 0, ch;
+    static char *sets[CONFIG_DOC_MAX_OPTIONS];
+    size_t n_sets = 0;
+    struct study_options so = {.progress = PROGRESS_AUTO};
+    int replace = 0, ch;
+    uint64_t v;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "o:fqh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "o:fqj:h", opts, NULL)) != -1) {
         switch (ch) {
         case 'o':
-            out_dir = optarg;
+            so.out_dir = optarg;
             break;
         case 'f':
-            force = 1;
+            so.force = 1;
+            break;
+        case OPT_REPLACE:
+            replace = 1;
             break;
         case 'q':
-            quiet = 1;
+            so.quiet = 1;
+            break;
+        case OPT_SET:
+            if (n_sets == CONFIG_DOC_MAX_OPTIONS) {
+                cli_error("run: more than %d --set options", CONFIG_DOC_MAX_OPTIONS);
+                return EXIT_USAGE;
+            }
+            sets[n_sets++] = optarg;
+            break;
+        case 'j':
+            if (cli_parse_u64(optarg, &v) != 0 || v < 1 || v > 4096) {
+                cli_error("run: -j: expected a number of points to run at once, 1 to 4096, got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            so.jobs = (unsigned)v;
+            break;
+        case OPT_BACKEND:
+            if (strcmp(optarg, "local") != 0 && strcmp(optarg, "slurm") != 0) {
+                cli_error("run: --backend: expected 'local' or 'slurm', got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            so.backend = optarg[0] == 's' ? STUDY_SLURM : STUDY_LOCAL;
+            break;
+        case OPT_SLURM_ARG:
+            if (so.n_slurm_args == STUDY_MAX_SLURM_ARGS) {
+                cli_error("run: more than %d --slurm-arg options", STUDY_MAX_SLURM_ARGS);
+                return EXIT_USAGE;
+            }
+            so.slurm_args[so.n_slurm_args++] = optarg;
+            break;
+        case OPT_NO_WAIT:
+            so.no_wait = 1;
+            break;
+        case OPT_PROGRESS:
+            so.progress = PROGRESS_ON;
             break;
         case 'h':
             run_usage(stdout);
@@ -211,11 +337,26 @@ int cmd_run(int argc, char **argv)
         cli_error("run: expected one experiment file (try 'vhptsim run --help')");
         return EXIT_USAGE;
     }
-    const char *config_path = argv[optind];
+    const char *config_path = argv[optind], *out_dir = so.out_dir;
+    const int quiet = so.quiet;
     char err[1024];
+    struct config_doc *doc = load_experiment(config_path, sets, n_sets);
+    if (!doc)
+        return EXIT_USAGE;
+    if (study_wanted(doc)) {
+        const int rc = study_main(doc, &so);
+        config_doc_free(doc);
+        return rc;
+    }
+    if (so.backend != STUDY_LOCAL || so.no_wait || so.n_slurm_args || so.jobs)
+        fprintf(stderr, "vhptsim: warning: run: -j, --backend, --slurm-arg and --no-wait apply to studies (a "
+                        "'sweep:'); %s has none, so it runs here as one experiment\n",
+                config_path);
     static struct run_config c; /* large: keep it off the stack */
     run_config_default(&c);
-    if (run_config_load(&c, config_path, err, sizeof err) != 0) {
+    const int bad_config = run_config_from_doc(&c, doc, err, sizeof err) != 0;
+    config_doc_free(doc);
+    if (bad_config) {
         fprintf(stderr, "%s\n", err);
         return EXIT_USAGE;
     }
@@ -232,8 +373,8 @@ int cmd_run(int argc, char **argv)
     char default_dir[RUN_NAME_MAX + 16];
     snprintf(default_dir, sizeof default_dir, "results/%s", c.name);
     signal_cleanup_watch(&dir);
-    status = open_output(&dir, out_dir ? out_dir : default_dir, &c,
-                         force ? RESULT_REPLACE_CHANGED | RESULT_REDO : 0, quiet, &done);
+    const unsigned flags = so.force ? RESULT_REPLACE_CHANGED | RESULT_REDO : replace ? RESULT_REPLACE_CHANGED : 0;
+    status = open_output(&dir, out_dir ? out_dir : default_dir, &c, flags, quiet, &done);
     if (status != EXIT_OK || done)
         goto out;
     src = event_source_open(&c, err, sizeof err);
@@ -259,6 +400,10 @@ int cmd_run(int argc, char **argv)
     rs.p = &p;
     rs.c = &c;
     rs.src = src;
+    progress_init(&rs.progress, so.progress, quiet);
+    const uint64_t first_stats = c.warmup ? c.warmup : c.interval;
+    for (unsigned i = 0; i < p.nr_vcpus; i++)
+        rs.stats_due[i] = first_stats;
     if (c.interval) {
         ts_file = result_dir_open(&dir, "timeseries.csv");
         if (!ts_file || timeseries_start(&rs.ts, ts_file, &p) != 0) {
@@ -278,7 +423,7 @@ int cmd_run(int argc, char **argv)
         .next_events = next_events,
         .source_ctx = &rs,
         .observe = observe,
-        .first_observe = c.warmup ? c.warmup : c.interval,
+        .first_observe = rs.progress.enabled && (!first_stats || first_stats > PROGRESS_STEP) ? PROGRESS_STEP : first_stats,
         .observer_ctx = &rs,
     };
     provenance_start(&prov);
@@ -288,7 +433,9 @@ int cmd_run(int argc, char **argv)
         status = EXIT_RUNTIME;
         goto out;
     }
-    if (sc_run(&p, &rp, err, sizeof err) != 0) {
+    const int sc_failed = sc_run(&p, &rp, err, sizeof err) != 0;
+    progress_clear(&rs.progress);
+    if (sc_failed) {
         const char *why = event_source_error(src);
         cli_error("run: %s", why[0] ? why : err);
         status = why[0] ? EXIT_USAGE : EXIT_RUNTIME;

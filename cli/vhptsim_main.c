@@ -16,9 +16,15 @@ static void usage(FILE *out)
           "\n"
           "Commands:\n"
           "  run FILE.yaml     run one experiment on the timed SystemC platform; write the\n"
-          "                    resolved config, stats.yaml/.csv and timeseries.csv (docs/config.md)\n"
+          "                    resolved config, stats.yaml/.csv, timeseries.csv and run.yaml\n"
+          "                    (docs/config.md, docs/results.md)\n"
+          "                    with a 'sweep:', a study: every point, summary.csv, a report\n"
+          "                    (docs/studies.md)\n"
+          "  report DIR        draw the report of a study or a run: gnuplot figures (PNG, SVG),\n"
+          "                    index.html, index.md\n"
           "  workload FILE.yaml  write an experiment's synthetic workload as a vtrace file\n"
-          "  replay FILE.vtr   replay a vtrace file through the functional model; print counters\n"
+          "  replay FILE       replay a vtrace or system-mode Ski trace through the functional\n"
+          "                    model (parameters: the experiment schema, -c FILE, --set); print counters\n"
           "                    or, with --dump-state, the VMM and machine TLB state\n"
           "  trace info FILE   Ski or vtrace trace statistics: records, instructions, data\n"
           "                    references, distinct pages, regions\n"
@@ -65,6 +71,8 @@ int main(int argc, char **argv)
             return cmd_workload(2, sub_argv);
         if (strcmp(argv[2], "trace") == 0)
             return cmd_trace(2, sub_argv);
+        if (strcmp(argv[2], "report") == 0)
+            return cmd_report(2, sub_argv);
         cli_error("unknown command '%s' (try 'vhptsim --help')", argv[2]);
         return EXIT_USAGE;
     }
@@ -76,6 +84,8 @@ int main(int argc, char **argv)
         return cmd_workload(argc - 1, argv + 1);
     if (strcmp(cmd, "trace") == 0)
         return cmd_trace(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     cli_error("unknown command '%s' (try 'vhptsim --help')", cmd);
     return EXIT_USAGE;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../model/ia64/ia64_arch.h"
+#include "param_set.h"
 #include "yaml_schema.h"
 
 #define OFF(member) offsetof(struct run_config, member)
@@ -548,49 +549,57 @@ static void absolute_trace_path(struct run_config *c, const char *config_path)
     free(real);
 }
 
-int run_config_load(struct run_config *c, const char *path, char *err, size_t errlen)
+int run_config_from_doc(struct run_config *c, struct config_doc *d, char *err, size_t errlen)
 {
-    yaml_document_t doc;
-    if (schema_load_file(path, &doc, err, errlen) != 0)
-        return -1;
-    const struct schema_ctx ctx = {.path = path, .doc = &doc, .err = err, .errlen = errlen};
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    const struct schema_ctx ctx = config_doc_ctx(d, err, errlen);
+    yaml_node_t *root = yaml_document_get_root_node(&d->doc);
     int rc = preload_workload_kind(&ctx, root, c);
     if (rc == 0)
         rc = schema_load_mapping(&ctx, root, c, top_fields);
     if (rc == 0)
         rc = cross_check(&ctx, root, c);
     if (rc == 0) {
-        absolute_trace_path(c, path);
+        absolute_trace_path(c, d->path);
         rc = check_trace_file(&ctx, root, c);
     }
-    yaml_document_delete(&doc);
     return rc;
 }
 
-static int write_handler(void *data, unsigned char *buffer, size_t size)
+int run_config_load(struct run_config *c, const char *path, char *err, size_t errlen)
 {
-    return fwrite(buffer, 1, size, (FILE *)data) == size;
-}
-
-int run_config_write(const struct run_config *c, FILE *out)
-{
-    yaml_emitter_t em;
-    yaml_event_t ev;
-    if (!yaml_emitter_initialize(&em))
+    struct config_doc d;
+    if (config_doc_load(&d, path, err, errlen) != 0)
         return -1;
-    yaml_emitter_set_output(&em, write_handler, out);
-    yaml_emitter_set_unicode(&em, 1);
-    int rc = -1;
-    if (yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) && yaml_emitter_emit(&em, &ev) &&
-        yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) && yaml_emitter_emit(&em, &ev) &&
-        schema_emit_mapping(&em, c, top_fields) == 0 && yaml_document_end_event_initialize(&ev, 1) &&
-        yaml_emitter_emit(&em, &ev) && yaml_stream_end_event_initialize(&ev) && yaml_emitter_emit(&em, &ev) &&
-        yaml_emitter_flush(&em))
-        rc = 0;
-    yaml_emitter_delete(&em);
+    const int rc = run_config_from_doc(c, &d, err, errlen);
+    config_doc_free(&d);
     return rc;
 }
+
+int run_config_key_in_bytes(const char *key)
+{
+    const struct field *fields = top_fields;
+    for (;;) {
+        const char *dot = strchr(key, '.');
+        const size_t len = dot ? (size_t)(dot - key) : strlen(key);
+        const struct field *f = fields;
+        while (f->key && (strlen(f->key) != len || strncmp(f->key, key, len) != 0))
+            f++;
+        if (!f->key)
+            return 0;
+        if (f->kind == FIELD_SECTION && dot) {
+            fields = f->sub;
+            key = dot + 1;
+            continue;
+        }
+        if (f->kind == FIELD_CUSTOM) /* sizes inside: region page sizes, a TLB level's page_size */
+            return strcmp(f->key, "region_page_size") == 0 || (dot && strcmp(dot + 1, "page_size") == 0);
+        return !dot && (f->kind == FIELD_SIZE_SHIFT || f->kind == FIELD_PAGE_SHIFT || f->bytes);
+    }
+}
+
+static int emit_run_config(yaml_emitter_t *em, const void *c) { return schema_emit_mapping(em, c, top_fields); }
+
+int run_config_write(const struct run_config *c, FILE *out) { return schema_write_document(out, emit_run_config, c); }
 
 char *run_config_text(const struct run_config *c, const char *header, size_t *len)
 {

@@ -65,6 +65,15 @@ void run_config_default(struct run_config *c);
  */
 int run_config_load(struct run_config *c, const char *path, char *err, size_t errlen);
 
+struct config_doc;
+/* The same from an experiment document (param_set.h: the file with --set overrides or a sweep
+ * point's values applied); messages name the file's places or the options. Trace paths are
+ * taken relative to the document's file (the working directory when there is none). */
+int run_config_from_doc(struct run_config *c, struct config_doc *d, char *err, size_t errlen);
+
+/* Whether the value of a dotted key is a size in bytes (axis labels of reports). */
+int run_config_key_in_bytes(const char *key);
+
 /* Writes the resolved configuration as YAML (every key, defaults included). 0 or -1. */
 int run_config_write(const struct run_config *c, FILE *out);
 /* The same text in memory after `header` (comment lines, or NULL): what a result's config.yaml

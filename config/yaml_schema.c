@@ -12,15 +12,33 @@
 #include "../model/util/input_file.h"
 #include "../model/util/num_parse.h"
 
-int schema_error(const struct schema_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
+static int error_at(const struct schema_ctx *ctx, yaml_mark_t mark, const char *fmt, va_list ap)
 {
     char msg[384];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (mark.line >= SCHEMA_ORIGIN_LINE && mark.line - SCHEMA_ORIGIN_LINE < ctx->n_origins)
+        snprintf(ctx->err, ctx->errlen, "%s: error: %s", ctx->origins[mark.line - SCHEMA_ORIGIN_LINE], msg);
+    else
+        snprintf(ctx->err, ctx->errlen, "%s:%lu:%lu: error: %s", ctx->path, (unsigned long)mark.line + 1,
+                 (unsigned long)mark.column + 1, msg);
+    return -1;
+}
+
+int schema_error_at(const struct schema_ctx *ctx, yaml_mark_t mark, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    error_at(ctx, mark, fmt, ap);
     va_end(ap);
-    snprintf(ctx->err, ctx->errlen, "%s:%lu:%lu: error: %s", ctx->path, (unsigned long)node->start_mark.line + 1,
-             (unsigned long)node->start_mark.column + 1, msg);
+    return -1;
+}
+
+int schema_error(const struct schema_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_at(ctx, node->start_mark, fmt, ap);
+    va_end(ap);
     return -1;
 }
 
@@ -133,9 +151,13 @@ static int load_field(const struct schema_ctx *ctx, yaml_node_t *node, void *bas
         if (v == 0 || (v & (v - 1)) != 0)
             return schema_error(ctx, node, "'%s' must be a power of two, got %llu", f->key, (unsigned long long)v);
         const unsigned lg = (unsigned)__builtin_ctzll(v);
-        if (lg < f->min || lg > f->max)
-            return schema_error(ctx, node, "'%s' must be from 2^%llu to 2^%llu bytes", f->key, (unsigned long long)f->min,
-                                (unsigned long long)f->max);
+        if (lg < f->min || lg > f->max) {
+            char lo[24], hi[24], got[24];
+            num_format_size(UINT64_C(1) << f->min, lo, sizeof lo);
+            num_format_size(UINT64_C(1) << f->max, hi, sizeof hi);
+            num_format_size(v, got, sizeof got);
+            return schema_error(ctx, node, "'%s' must be a power of two from %s to %s bytes, got %s", f->key, lo, hi, got);
+        }
         memcpy(dst, &lg, sizeof lg);
         return 0;
     }
@@ -293,6 +315,29 @@ int schema_emit_mapping(yaml_emitter_t *em, const void *base, const struct field
     if (!yaml_mapping_end_event_initialize(&ev) || !yaml_emitter_emit(em, &ev))
         return -1;
     return 0;
+}
+
+static int write_handler(void *data, unsigned char *buffer, size_t size)
+{
+    return fwrite(buffer, 1, size, (FILE *)data) == size;
+}
+
+int schema_write_document(FILE *out, int (*body)(yaml_emitter_t *em, const void *arg), const void *arg)
+{
+    yaml_emitter_t em;
+    yaml_event_t ev;
+    if (!yaml_emitter_initialize(&em))
+        return -1;
+    yaml_emitter_set_output(&em, write_handler, out);
+    yaml_emitter_set_unicode(&em, 1);
+    int rc = -1;
+    if (yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) && yaml_emitter_emit(&em, &ev) &&
+        yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) && yaml_emitter_emit(&em, &ev) &&
+        body(&em, arg) == 0 && yaml_document_end_event_initialize(&ev, 1) && yaml_emitter_emit(&em, &ev) &&
+        yaml_stream_end_event_initialize(&ev) && yaml_emitter_emit(&em, &ev) && yaml_emitter_flush(&em))
+        rc = 0;
+    yaml_emitter_delete(&em);
+    return rc;
 }
 
 /* ---- loading a file ------------------------------------------------------------------------ */

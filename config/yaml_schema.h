@@ -11,13 +11,21 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <yaml.h>
+
+/* Nodes that came from the command line (--set) rather than the file carry a start line of
+ * SCHEMA_ORIGIN_LINE + i: messages about them name origins[i] (the option as the user typed
+ * it) instead of a place in the file. */
+#define SCHEMA_ORIGIN_LINE ((size_t)1 << 40)
 
 struct schema_ctx {
     const char *path;  /* file name for messages */
     yaml_document_t *doc;
     char *err;
     size_t errlen;
+    const char *const *origins; /* see SCHEMA_ORIGIN_LINE; may be NULL */
+    size_t n_origins;
 };
 
 enum field_kind {
@@ -66,11 +74,16 @@ int schema_emit_mapping(yaml_emitter_t *em, const void *base, const struct field
 /* Helpers for custom fields. */
 int schema_error(const struct schema_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same at a mark (a place remembered from a node). */
+int schema_error_at(const struct schema_ctx *ctx, yaml_mark_t mark, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int schema_scalar_u64(const struct schema_ctx *ctx, yaml_node_t *node, int bytes, uint64_t *out);
 int schema_scalar_double(const struct schema_ctx *ctx, yaml_node_t *node, double *out);
 int schema_emit_scalar(yaml_emitter_t *em, const char *text);
 int schema_emit_u64(yaml_emitter_t *em, uint64_t v, int bytes);
 int schema_emit_double(yaml_emitter_t *em, double v);
+
+/* Writes one YAML document to out whose content body emits (e.g. one schema_emit_mapping). */
+int schema_write_document(FILE *out, int (*body)(yaml_emitter_t *em, const void *arg), const void *arg);
 
 /* Loads the whole document of path; its root must be a mapping. -1 with the message in err. */
 int schema_load_file(const char *path, yaml_document_t *doc, char *err, size_t errlen);

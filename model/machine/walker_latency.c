@@ -11,7 +11,7 @@ void walker_latency_params_default(struct walker_latency_params *p)
 {
     /* The Itanium 2 walker's reads bypass the L1 data cache and go to L2 (docs/machine-tlb.md);
      * no published figure says how often L2 misses for VHPT reads, so by default L2 always
-     * serves them. Workload studies set --walker-hit. */
+     * serves them. Workload studies set machine.walker_hit. */
     p->hit[0] = 0.0;
     p->hit[1] = 1.0;
     p->hit[2] = 0.0;

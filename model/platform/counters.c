@@ -64,8 +64,10 @@ static void emit_op(const struct emitter *e, const char *group, const struct vmm
     emit2(e, base, "count", o->count);
     emit2(e, base, "entries", vmm_work_entries_touched(&o->work));
     emit2(e, base, "invalidated", o->work.vtlb_invalidated + o->work.vhpt_invalidated);
-    if (purge)
+    if (purge) {
         emit2(e, base, "machine_purges", o->work.machine_ptc_l + o->work.machine_ptc_e);
+        emit2(e, base, "cycles", o->cycles);
+    }
     else
         emit2(e, base, "inserts", o->work.vtlb_inserts + o->work.vhpt_inserts + o->work.machine_itc);
 }

@@ -42,7 +42,8 @@ static struct vmm_miss_result f_page_fault(void *ctx, unsigned cpu, uint64_t va,
 
 static void f_emulate(void *ctx, unsigned cpu, const struct guest_event *ev)
 {
-    emulate_event(&((struct platform *)ctx)->cpu[cpu].vmm, ev);
+    enum vmm_op op;
+    emulate_event(&((struct platform *)ctx)->cpu[cpu].vmm, ev, &op);
 }
 
 static int f_resume(void *ctx, unsigned cpu)

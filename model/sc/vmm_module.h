@@ -21,6 +21,7 @@ class Vmm : public sc_core::sc_module, public LtTarget<VmmProtocol> {
   private:
     void page_fault(VmmTxn &txn, sc_core::sc_time &delay);
     void emulate(VmmTxn &txn, sc_core::sc_time &delay);
+    void resume(VmmTxn &txn, sc_core::sc_time &delay);
 
     struct vmm_vcpu *v_;
     const CpuClock *clock_;

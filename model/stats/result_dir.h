@@ -33,6 +33,13 @@
  * held off during the commit.
  *
  * Deciding without writing (a study's resume, a status listing): result_dir_inspect().
+ *
+ * Directories inside a result: a report drawn into a complete result later is a result of its
+ * own (result_dir_begin with no configuration) that the outer marker lists as "dir report"
+ * (result_dir_add_part), so the outer result can still be replaced whole. A study's directory
+ * is written in place, under its lock, by one study at a time (result_study_begin): its marker
+ * says "study" and lists study.yaml, summary.csv, its parts (inputs/, logs/) and the results
+ * inside it (each point, report/). See result_marker.h for the marker's lines.
  */
 #ifndef VHPTSIM_RESULT_DIR_H
 #define VHPTSIM_RESULT_DIR_H
@@ -42,8 +49,8 @@
 #include <stdio.h>
 
 #define RESULT_PATH_MAX 1024
-#define RESULT_NAME_MAX 64   /* a file name inside a result, NUL included */
-#define RESULT_MAX_FILES 32  /* files one result may hold */
+#define RESULT_NAME_MAX 256  /* a name inside a result, NUL included */
+#define RESULT_MAX_FILES 1024 /* files one result may hold (a report: 3 per figure) */
 #define RESULT_MARKER ".vhptsim-result"
 #define RESULT_CONFIG "config.yaml"
 #define RESULT_CONFIG_MAX (1u << 20) /* a config.yaml larger than this is not compared: "changed" */
@@ -52,6 +59,7 @@
 #define RESULT_WAIT 1u            /* wait for another writer of DIR instead of RESULT_BUSY */
 #define RESULT_REPLACE_CHANGED 2u /* replace a result of a different configuration (run --force) */
 #define RESULT_REDO 4u            /* redo a result even if it is up to date (run --force) */
+/* (a study's point: RESULT_REPLACE_CHANGED, and RESULT_REDO with --force) */
 
 enum result_status { RESULT_OK = 0, RESULT_UP_TO_DATE, RESULT_BUSY, RESULT_REFUSED, RESULT_FAILED };
 
@@ -62,7 +70,8 @@ enum result_kind {
     RESULT_COMPLETE,   /* a whole vhptsim result */
     RESULT_INCOMPLETE, /* vhptsim's marker and only its files, but not whole (files missing) */
     RESULT_FOREIGN,    /* anything else: never written into or removed */
-    RESULT_NOT_DIR     /* exists, but is not a directory (or is a symbolic link) */
+    RESULT_NOT_DIR,    /* exists, but is not a directory (or is a symbolic link) */
+    RESULT_STUDY       /* a study's directory or a part of one (inputs/), vhptsim's alone */
 };
 
 struct result_info {
@@ -79,28 +88,44 @@ struct result_info {
  */
 int result_dir_inspect(const char *dir, const char *config, size_t config_len, struct result_info *info);
 
+/* DIR.lock, beside DIR: held while DIR is written. */
+struct result_lock {
+    char path[RESULT_PATH_MAX + 8];
+    int fd; /* -1: not held */
+};
+
+/* Locks dir (its DIR.lock; with wait, waiting for another holder). 0; 1 when another process
+ * holds it and !wait; -1 with errno. */
+int result_lock_take(struct result_lock *l, const char *dir, int wait);
+/* Unlocks (and removes the lock file). Nothing if not held. */
+void result_lock_release(struct result_lock *l);
+
 struct result_dir {
     char final[RESULT_PATH_MAX];        /* DIR */
     char tmp[RESULT_PATH_MAX + 32];     /* DIR.tmp-<pid> */
-    char lock[RESULT_PATH_MAX + 8];     /* DIR.lock */
     char marker[RESULT_PATH_MAX + 64];  /* DIR.tmp-<pid>/.vhptsim-result */
-    char files[RESULT_MAX_FILES][RESULT_PATH_MAX + 32 + RESULT_NAME_MAX]; /* written so far */
+    struct result_lock lock;
+    char files[RESULT_MAX_FILES][RESULT_NAME_MAX]; /* names of the files written so far */
     volatile sig_atomic_t nfiles;
     volatile sig_atomic_t state; /* internal: what a signal must undo */
     enum result_kind prior;      /* what DIR was when begun */
-    int lock_fd, marker_fd;
+    int marker_fd;
 };
 
 /*
  * Locks DIR, decides (see above) and, for RESULT_OK, creates DIR's parents and DIR.tmp-<pid>
- * holding the marker and config.yaml (= config, the resolved configuration). err gets the
- * reason for every status but RESULT_OK.
+ * holding the marker and config.yaml (= config, the resolved configuration; config NULL: a
+ * result without one, e.g. a report, which is never up to date). err gets the reason for every
+ * status but RESULT_OK.
  */
 int result_dir_begin(struct result_dir *d, const char *dir, const char *config, size_t config_len, unsigned flags,
                      char *err, size_t errlen);
 /* Opens a new file of the result for writing, recorded in the marker first (NULL with errno
  * set on failure; EINVAL for a name that is not a plain file name or is taken). */
 FILE *result_dir_open(struct result_dir *d, const char *name);
+/* Records a file of the result that another program writes (gnuplot's figures): the caller
+ * then creates d->tmp/name. 0, or -1 with errno (EINVAL as above, ENOSPC: too many files). */
+int result_dir_add(struct result_dir *d, const char *name);
 /* Moves the finished result into place (replacing the earlier one) and unlocks. 0, or -1 with
  * err; on failure the temporary directory is removed and DIR is as it was. */
 int result_dir_commit(struct result_dir *d, char *err, size_t errlen);
@@ -116,5 +141,31 @@ void result_dir_abort_now(struct result_dir *d);
  * creating the file. 0, or -1 if dir is not a complete result or name is not a plain file name.
  */
 int result_dir_adopt(const char *dir, const char *name);
+
+/* What result_dir_add_part lists. */
+enum result_part {
+    RESULT_PART_FILE,   /* a file written in place (or aside and renamed over it) */
+    RESULT_PART_RESULT, /* a result directory written by result_dir_begin (a point, report/) */
+    RESULT_PART_DIR     /* a directory written in place (a study's inputs/): made now */
+};
+
+/*
+ * Lists name in the marker of dir, a directory of vhptsim's whose lock the caller holds (a
+ * study's directory or a part of one, or a complete result a report is added to), before it is
+ * written; RESULT_PART_DIR also makes the directory, with its own marker. Already listed: 0.
+ * 0, or -1 with err: dir is not vhptsim's, name is not a plain name, or something vhptsim did
+ * not list is already there under that name (it is not touched).
+ */
+int result_dir_add_part(const char *dir, const char *name, enum result_part kind, char *err, size_t errlen);
+
+/*
+ * A study's directory (docs/results.md, "Studies"), written in place: locks it (its DIR.lock:
+ * RESULT_BUSY while another study or run holds it, unless RESULT_WAIT) and makes it a study's
+ * directory if it is absent or empty. A study's directory is reused; a run's result there is
+ * replaced only with RESULT_REPLACE_CHANGED; anything else is refused (RESULT_REFUSED, nothing
+ * touched). Removes the temporaries dead processes left in it. On RESULT_OK the lock is held in
+ * l until result_lock_release.
+ */
+int result_study_begin(struct result_lock *l, const char *dir, unsigned flags, char *err, size_t errlen);
 
 #endif

@@ -14,4 +14,8 @@
 /* The open stream, or NULL with "PATH: cannot open: REASON" in err. */
 FILE *input_file_open(const char *path, const char *mode, bool allow_stdin, char *err, size_t errlen);
 
+/* The whole of a file of at most max bytes, NUL-terminated, in a malloc'ed buffer (its length in
+ * *len unless len is NULL). NULL with "PATH: ..." in err when it cannot be read or is larger. */
+char *input_file_read(const char *path, size_t max, size_t *len, char *err, size_t errlen);
+
 #endif

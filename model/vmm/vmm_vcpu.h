@@ -92,6 +92,7 @@ const char *vmm_op_name(enum vmm_op op);
 struct vmm_op_stats {
     uint64_t count;
     struct vmm_work work;
+    uint64_t cycles; /* charged for it by the timed platform (model/sc/vmm_module.cpp; 0 untimed) */
 };
 
 struct vmm_stats {

@@ -1,14 +1,14 @@
-# cycles.gp - where the cycles went (cycles.dat: "row cycles" lines, the non-zero rows of a run).
-# gnuplot -e "in='cycles.dat'; out='DIR/cycles.svg'" scripts/gnuplot/cycles.gp
-set terminal svg size 900,500 dynamic noenhanced font 'sans,11'
-set output out
+# cycles.gp - where the cycles go: a stacked bar per point, cycles per reference of each cost
+# row (data: a header row, then "point row1 row2 ..."; the largest rows, the rest as "other").
+# Variables: data, ncols, title_, ylabel_.
+set title title_
+set ylabel ylabel_
 set style data histograms
-set style fill solid 0.8 border -1
-set boxwidth 0.8
-set xtics rotate by -45 left
-set ylabel 'cycles (all vCPUs)'
-set logscale y
+set style histogram rowstacked
+set style fill solid 0.85 border lc rgb '#333333'
+set boxwidth 0.7
+set key outside right top invert
+set xtics rotate by -35 left
 set grid ytics
-set key off
-set title 'Cycles per path'
-plot in using 2:xtic(1)
+set yrange [0:*]
+plot for [c=2:ncols] data using c:xtic(1) title columnheader(c) lt c-1 dt 1 lw 1

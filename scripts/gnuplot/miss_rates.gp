@@ -1,18 +1,28 @@
-# miss_rates.gp - miss rates per interval of one run (timeseries.csv), vCPU 0.
-# gnuplot -e "in='DIR/timeseries.csv'; out='DIR/miss_rates.svg'; cols='6 7 8 9 4'" scripts/gnuplot/miss_rates.gp
-# cols: the timeseries.csv columns to draw (scripts/plot passes those with at least one rate).
-# An interval without lookups has an empty field (an undefined rate): gnuplot skips that point.
-set terminal svg size 900,500 dynamic noenhanced font 'sans,11'
-set output out
-set datafile separator ','
-set key outside right top
-set xlabel 'references (vCPU 0)'
-set ylabel 'miss rate in the interval'
-set yrange [0:1.05]
+# miss_rates.gp - miss rates over time of one run, a line per vCPU (data: one block per vCPU,
+# columns refs, L1 DTLB, L2 DTLB, walker, vTLB miss rates of each interval; '?' where an
+# interval had no lookups, an undefined rate that is left out, never drawn as 0).
+# Variables: data, ncpu, title_, xmax (the largest refs), xstep (a round tic step), has2..has5
+# (the column has a rate). A panel whose rate is undefined throughout (e.g. the vTLB with
+# 16 KiB guest pages only) says so instead of a line.
+set multiplot layout 2,2 title title_
+set yrange [0:1.02]
 set grid
-set title 'Miss rates over time'
-name(c) = c == 4 ? 'L1 ITLB' : c == 5 ? 'L2 ITLB' : c == 6 ? 'L1 DTLB' : c == 7 ? 'L2 DTLB' : \
-          c == 8 ? 'VHPT walker' : c == 9 ? 'vTLB (VMM)' : sprintf('column %d', c)
-style(c) = c == 4 || c == 5 ? 2 : 1
-plot for [i = 1:words(cols)] in using ($1 == 0 ? $2 : 1/0):(column(word(cols, i) + 0)) \
-     with linespoints dashtype style(word(cols, i) + 0) title name(word(cols, i) + 0)
+set key outside top center horizontal samplen 2
+set xlabel 'references of the vCPU'
+set ylabel 'miss rate (misses / lookups)'
+set format x '%.1s%c'
+set xtics xstep
+none = 'no lookups in any interval: the rate is undefined'
+set title 'L1 DTLB'
+if (has2) { plot for [i=0:ncpu-1] data index i using 1:2 with linespoints title sprintf('vCPU %d', i) } \
+else { set xrange [0:xmax]; set label 1 none at graph 0.5,0.5 center; plot NaN notitle; unset label 1; set autoscale x }
+set title 'L2 DTLB'
+if (has3) { plot for [i=0:ncpu-1] data index i using 1:3 with linespoints title sprintf('vCPU %d', i) } \
+else { set xrange [0:xmax]; set label 1 none at graph 0.5,0.5 center; plot NaN notitle; unset label 1; set autoscale x }
+set title 'VHPT walker'
+if (has4) { plot for [i=0:ncpu-1] data index i using 1:4 with linespoints title sprintf('vCPU %d', i) } \
+else { set xrange [0:xmax]; set label 1 none at graph 0.5,0.5 center; plot NaN notitle; unset label 1; set autoscale x }
+set title 'vTLB (VMM)'
+if (has5) { plot for [i=0:ncpu-1] data index i using 1:5 with linespoints title sprintf('vCPU %d', i) } \
+else { set xrange [0:xmax]; set label 1 none at graph 0.5,0.5 center; plot NaN notitle; unset label 1; set autoscale x }
+unset multiplot

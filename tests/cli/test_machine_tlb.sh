@@ -46,12 +46,16 @@ if ! diff "$tmp/a" "$tmp/b" >&2; then
 fi
 
 # a D side of 16 KiB pages only at both levels: exit 2 with the reason, before any event
-"$vhptsim" replay --dtlb-l1 4:full:lru:14 --dtlb-l2 8:2:lru:14 "$src/tests/cli/no_4k_level.vtr" >"$tmp/out" 2>"$tmp/err"
+l1_16k='machine.dtlb.l1={entries: 4, ways: 0, policy: lru, page_size: 16K}'
+l2_16k='machine.dtlb.l2={entries: 8, ways: 2, policy: lru, page_size: 16K}'
+"$vhptsim" replay --set "$l1_16k" --set "$l2_16k" "$src/tests/cli/no_4k_level.vtr" >"$tmp/out" 2>"$tmp/err"
 status=$?
 [ "$status" -eq 2 ] || { echo "FAIL: no 4 KiB level: status $status, expected 2" >&2; fail=1; }
-grep -q "dtlb: neither level holds 4 KiB pages" "$tmp/err" || { echo "FAIL: no 4 KiB level: message" >&2; cat "$tmp/err" >&2; fail=1; }
+# the message names the option that made the side (the schema's place for the machine section)
+grep -q "^--set $l1_16k: error: .*dtlb: neither level holds 4 KiB pages" "$tmp/err" ||
+    { echo "FAIL: no 4 KiB level: message" >&2; cat "$tmp/err" >&2; fail=1; }
 [ -s "$tmp/out" ] && { echo "FAIL: no 4 KiB level: printed counters" >&2; fail=1; }
 # the same trace with the default L1 (4 KiB pieces) beside that L2 runs
-"$vhptsim" replay --dtlb-l2 8:2:lru:14 "$src/tests/cli/no_4k_level.vtr" >/dev/null ||
+"$vhptsim" replay --set "$l2_16k" "$src/tests/cli/no_4k_level.vtr" >/dev/null ||
     { echo "FAIL: a 4 KiB L1 beside a 16 KiB L2 is refused" >&2; fail=1; }
 exit $fail

@@ -87,12 +87,30 @@ before=$(snapshot out)
 st=$?
 [ $st -eq 2 ] && [ "$(snapshot out)" = "$before" ] || no "a result holding a user's file was replaced (status $st)"
 rm out/notes.txt
-# the report scripts/plot draws into a result is vhptsim's too
+# the report drawn into a result (vhptsim report, scripts/plot) is vhptsim's too: listed in the
+# marker as a directory of its own, so the result stays up to date and --force replaces it whole
 if command -v gnuplot >/dev/null 2>&1; then
-    "$src/scripts/plot" out >/dev/null || no "scripts/plot"
-    "$vhptsim" run -q -o out b.yaml || no "a plotted result is no longer up to date"
+    VHPTSIM=$vhptsim "$src/scripts/plot" out >/dev/null || no "scripts/plot"
+    grep -qx 'dir report' out/.vhptsim-result || no "the report is not listed in the result's marker"
+    grep -qx complete out/report/.vhptsim-result || no "the report is not a complete result of its own"
+    "$vhptsim" report out >/dev/null || no "a second report into the same result"
+    [ -z "$(cd out && siblings report)" ] || no "redrawing the report left $(cd out && siblings report)"
+    "$vhptsim" run -o out b.yaml >stdout || no "a plotted result is no longer up to date"
+    grep -q "not rerun" stdout || no "a plotted result was rerun"
     "$vhptsim" run -q --force -o out a.yaml || no "--force cannot replace a plotted result"
-    [ ! -e out/index.md ] || no "the replaced result's report is still there"
+    [ ! -e out/report ] || no "the replaced result's report is still there"
+    [ -z "$(siblings out)" ] || no "replacing a plotted result left $(siblings out)"
+    # a user's file in the report makes the result foreign: refused, untouched
+    "$vhptsim" report out >/dev/null || no "report after --force"
+    echo mine >out/report/notes.txt
+    before=$(snapshot out)
+    "$vhptsim" run -q --force -o out b.yaml 2>err
+    st=$?
+    [ $st -eq 2 ] && [ "$(snapshot out)" = "$before" ] || no "a report holding a user's file was replaced (status $st)"
+    grep -q "it holds 'report/notes.txt'" err || no "the refusal does not name report/notes.txt: $(cat err)"
+    "$vhptsim" report out >/dev/null 2>err
+    [ $? -eq 2 ] && [ "$(cat out/report/notes.txt)" = mine ] || no "report into a result holding a user's file"
+    rm -r out/report/notes.txt
 fi
 
 # --- signals: exit 128 + signal, nothing left behind, the earlier result intact ------------

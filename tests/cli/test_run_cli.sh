@@ -51,13 +51,16 @@ YAML
 cmp -s "$tmp/out/stats.yaml" "$tmp/trace-out/stats.yaml" ||
     { echo "FAIL: the workload's vtrace does not reproduce the generator's statistics" >&2; fail=1; }
 "$vhptsim" workload --help | grep -q -- --output || { echo "FAIL: workload --help" >&2; fail=1; }
-# the report: two gnuplot SVGs and an index.md that shows them
+# the report of one run: figures in PNG and SVG under report/, index.md/html that show them
 if command -v gnuplot >/dev/null 2>&1; then
-    "$src/scripts/plot" "$tmp/out" >/dev/null || { echo "FAIL: scripts/plot" >&2; fail=1; }
-    for f in cycles.svg miss_rates.svg; do
-        grep -q '<svg' "$tmp/out/$f" 2>/dev/null || { echo "FAIL: scripts/plot did not draw $f" >&2; fail=1; }
-        grep -q "($f)" "$tmp/out/index.md" || { echo "FAIL: index.md does not show $f" >&2; fail=1; }
+    VHPTSIM="$vhptsim" "$src/scripts/plot" "$tmp/out" >/dev/null || { echo "FAIL: scripts/plot" >&2; fail=1; }
+    for f in cycles timeline; do
+        grep -q '<svg' "$tmp/out/report/$f.svg" 2>/dev/null || { echo "FAIL: the report did not draw $f.svg" >&2; fail=1; }
+        grep -q "($f.png)" "$tmp/out/report/index.md" || { echo "FAIL: index.md does not show $f.png" >&2; fail=1; }
+        grep -q "src=\"$f.svg\"" "$tmp/out/report/index.html" || { echo "FAIL: index.html does not show $f.svg" >&2; fail=1; }
     done
-    grep -q '| `vm.refs` | 4000 |' "$tmp/out/index.md" || { echo "FAIL: index.md lacks the headline rates" >&2; fail=1; }
+    # the headline table: the run's 4000 references after the warm-up
+    grep -q '^| out | ok | 4000 |' "$tmp/out/report/index.md" || { echo "FAIL: index.md lacks the headline rates" >&2; fail=1; }
+    "$vhptsim" report "$tmp" >/dev/null 2>&1; [ $? -eq 2 ] || { echo "FAIL: report of a non-result must exit 2" >&2; fail=1; }
 fi
 exit $fail

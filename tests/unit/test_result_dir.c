@@ -319,6 +319,151 @@ static void test_adopt(void)
     CHECK_EQ(count_prefixed("ad\\."), 0);
 }
 
+/* lines of path equal to line */
+static int count_lines(const char *path, const char *line)
+{
+    int n = 0;
+    char *text = slurp(path);
+    for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n"))
+        n += strcmp(l, line) == 0;
+    return n;
+}
+
+static enum result_kind kind_of(const char *dir, char *why, size_t len)
+{
+    struct result_info info;
+    CHECK_EQ(result_dir_inspect(dir, NULL, 0, &info), 0);
+    if (why)
+        snprintf(why, len, "%s", info.why);
+    return info.kind;
+}
+
+/* a report drawn into a complete result: a result of its own, listed as "dir report" */
+static void test_nested(void)
+{
+    static struct result_dir d;
+    struct result_lock l;
+    struct result_info info;
+    char err[512];
+    CHECK_EQ(write_result(at("rr"), CFG_A, "x\n", 0), 0);
+    CHECK_EQ(result_lock_take(&l, at("rr"), 0), 0);
+    CHECK_EQ(result_dir_add_part(at("rr"), "report", RESULT_PART_RESULT, err, sizeof err), 0);
+    CHECK_EQ(result_dir_begin(&d, at("rr/report"), NULL, 0, RESULT_REPLACE_CHANGED | RESULT_REDO, err, sizeof err),
+             RESULT_OK);
+    CHECK_EQ(result_dir_inspect(at("rr"), CFG_A, strlen(CFG_A), &info), 0); /* its temporaries are vhptsim's */
+    CHECK_EQ(info.kind, RESULT_COMPLETE);
+    CHECK_EQ(result_dir_add(&d, "fig.png"), 0);
+    CHECK_EQ(result_dir_add(&d, "fig.png"), -1); /* taken */
+    char path[sizeof d.tmp + 16];
+    snprintf(path, sizeof path, "%s/fig.png", d.tmp);
+    put(path, "png");
+    CHECK_EQ(result_dir_commit(&d, err, sizeof err), 0);
+    result_lock_release(&l);
+    CHECK_EQ(kind_of(at("rr/report"), NULL, 0), RESULT_COMPLETE);
+    CHECK_EQ(result_dir_inspect(at("rr"), CFG_A, strlen(CFG_A), &info), 0);
+    CHECK_EQ(info.kind, RESULT_COMPLETE); /* still up to date */
+    CHECK_EQ(info.same_config, 1);
+    CHECK_EQ(count_lines(at("rr/.vhptsim-result"), "dir report"), 1);
+    /* a file listed but never written: the commit fails and leaves nothing */
+    CHECK_EQ(result_dir_begin(&d, at("rr/report"), NULL, 0, RESULT_REPLACE_CHANGED | RESULT_REDO, err, sizeof err),
+             RESULT_OK);
+    CHECK_EQ(result_dir_add(&d, "never.svg"), 0);
+    CHECK_EQ(result_dir_commit(&d, err, sizeof err), -1);
+    CHECK_STREQ(slurp(at("rr/report/fig.png")), "png");
+    /* a user's file in the report: the result is foreign, named by its path */
+    char why[400];
+    put(at("rr/report/notes.txt"), "mine");
+    CHECK_EQ(kind_of(at("rr"), why, sizeof why), RESULT_FOREIGN);
+    CHECK(strstr(why, "report/notes.txt") != NULL);
+    CHECK_EQ(write_result(at("rr"), CFG_B, "y\n", RESULT_REPLACE_CHANGED | RESULT_REDO), -1);
+    CHECK_STREQ(slurp(at("rr/report/notes.txt")), "mine");
+    unlink(at("rr/report/notes.txt"));
+    /* replacing the result removes its report with it: nothing beside, nothing left */
+    CHECK_EQ(write_result(at("rr"), CFG_B, "y\n", RESULT_REPLACE_CHANGED), 0);
+    CHECK(!exists(at("rr/report")));
+    CHECK_EQ(count_prefixed("rr\\."), 0);
+}
+
+/* a study's directory: written in place, its parts listed, protected like a result */
+static void test_study_dir(void)
+{
+    struct result_lock l, l2;
+    char err[512], why[400], path[128];
+    CHECK_EQ(result_study_begin(&l, at("study"), 0, err, sizeof err), RESULT_OK);
+    CHECK_EQ(kind_of(at("study"), NULL, 0), RESULT_STUDY);
+    CHECK_EQ(result_study_begin(&l2, at("study"), 0, err, sizeof err), RESULT_BUSY);
+    CHECK(strstr(err, "being written") != NULL);
+    CHECK_EQ(result_dir_add_part(at("study"), "study.yaml", RESULT_PART_FILE, err, sizeof err), 0);
+    put(at("study/study.yaml"), "name: s\n");
+    CHECK_EQ(result_dir_add_part(at("study"), "inputs", RESULT_PART_DIR, err, sizeof err), 0);
+    CHECK_EQ(kind_of(at("study/inputs"), NULL, 0), RESULT_STUDY);
+    CHECK_EQ(result_dir_add_part(at("study/inputs"), "p.yaml", RESULT_PART_FILE, err, sizeof err), 0);
+    put(at("study/inputs/p.yaml"), CFG_A);
+    CHECK_EQ(result_dir_add_part(at("study"), "p", RESULT_PART_RESULT, err, sizeof err), 0);
+    CHECK_EQ(write_result(at("study/p"), CFG_A, "x\n", RESULT_REPLACE_CHANGED), 0);
+    /* listed once, whatever the calls; a name listed as one kind is not the other */
+    CHECK_EQ(result_dir_add_part(at("study"), "p", RESULT_PART_RESULT, err, sizeof err), 0);
+    CHECK_EQ(count_lines(at("study/.vhptsim-result"), "dir p"), 1);
+    CHECK_EQ(result_dir_add_part(at("study"), "p", RESULT_PART_FILE, err, sizeof err), -1);
+    CHECK_EQ(result_dir_add_part(at("study"), "../x", RESULT_PART_FILE, err, sizeof err), -1);
+    CHECK_EQ(result_dir_add_part(at("home"), "x", RESULT_PART_FILE, err, sizeof err), -1); /* not vhptsim's */
+    /* something already there under a name not listed: refused, untouched */
+    put(at("study/summary.csv"), "mine");
+    CHECK_EQ(result_dir_add_part(at("study"), "summary.csv", RESULT_PART_FILE, err, sizeof err), -1);
+    CHECK(strstr(err, "summary.csv") != NULL);
+    CHECK_STREQ(slurp(at("study/summary.csv")), "mine");
+    CHECK_EQ(kind_of(at("study"), why, sizeof why), RESULT_FOREIGN);
+    unlink(at("study/summary.csv"));
+    /* the temporaries of listed names are vhptsim's; of others, not */
+    CHECK_EQ(result_dir_add_part(at("study"), "summary.csv", RESULT_PART_FILE, err, sizeof err), 0);
+    const long gone = dead_pid();
+    snprintf(path, sizeof path, "study/summary.csv.tmp-%ld", gone);
+    put(at(path), "partial");
+    char live[128];
+    snprintf(live, sizeof live, "study/summary.csv.tmp-%ld", (long)getppid());
+    put(at(live), "a live writer's");
+    mkdir(at("study/p.tmp-1"), 0777);
+    put(at("study/p.lock"), "");
+    CHECK_EQ(kind_of(at("study"), NULL, 0), RESULT_STUDY);
+    put(at("study/q.lock"), "");
+    CHECK_EQ(kind_of(at("study"), NULL, 0), RESULT_FOREIGN);
+    unlink(at("study/q.lock"));
+    rmdir(at("study/p.tmp-1"));
+    unlink(at("study/p.lock"));
+    result_lock_release(&l);
+    /* reopened: a dead process's temporaries go, a live one's stay */
+    CHECK_EQ(result_study_begin(&l, at("study"), 0, err, sizeof err), RESULT_OK);
+    CHECK(!exists(at(path)));
+    CHECK_STREQ(slurp(at(live)), "a live writer's");
+    unlink(at(live));
+    result_lock_release(&l);
+    /* a user's file inside a point: the study is refused, whatever the flags, naming it */
+    put(at("study/p/notes.txt"), "mine");
+    CHECK_EQ(result_study_begin(&l, at("study"), RESULT_REPLACE_CHANGED, err, sizeof err), RESULT_REFUSED);
+    CHECK(strstr(err, "p/notes.txt") != NULL);
+    CHECK_EQ(write_result(at("study"), CFG_A, "x\n", RESULT_REPLACE_CHANGED | RESULT_REDO), -1);
+    CHECK_STREQ(slurp(at("study/p/notes.txt")), "mine");
+    unlink(at("study/p/notes.txt"));
+    /* a run's result into a study's directory and back: only when replacing is allowed */
+    CHECK_EQ(write_result(at("study"), CFG_A, "x\n", 0), -1);
+    CHECK_EQ(kind_of(at("study"), NULL, 0), RESULT_STUDY);
+    CHECK_EQ(write_result(at("study"), CFG_A, "x\n", RESULT_REPLACE_CHANGED), 0);
+    CHECK_EQ(kind_of(at("study"), NULL, 0), RESULT_COMPLETE);
+    CHECK(!exists(at("study/p")) && !exists(at("study/inputs")));
+    CHECK_EQ(count_prefixed("study\\."), 0);
+    CHECK_EQ(result_study_begin(&l, at("study"), 0, err, sizeof err), RESULT_REFUSED);
+    CHECK(strstr(err, "--force") != NULL);
+    CHECK_EQ(result_study_begin(&l, at("study"), RESULT_REPLACE_CHANGED, err, sizeof err), RESULT_OK);
+    CHECK_EQ(kind_of(at("study"), NULL, 0), RESULT_STUDY);
+    CHECK(!exists(at("study/stats.yaml")));
+    result_lock_release(&l);
+    /* never into anything else */
+    CHECK_EQ(result_study_begin(&l, at("home"), RESULT_REPLACE_CHANGED, err, sizeof err), RESULT_REFUSED);
+    CHECK_STREQ(slurp(at("home/notes.txt")), "mine");
+    CHECK_EQ(result_study_begin(&l, at("file"), RESULT_REPLACE_CHANGED, err, sizeof err), RESULT_REFUSED);
+    CHECK_EQ(count_prefixed("home\\."), 0);
+}
+
 int main(void)
 {
     snprintf(root, sizeof root, "/tmp/test_result_dir.XXXXXX");
@@ -330,6 +475,8 @@ int main(void)
     test_lock();
     test_stale();
     test_adopt();
+    test_nested();
+    test_study_dir();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
     if (system(cmd) != 0)

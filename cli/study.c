@@ -1,0 +1,344 @@
+/* study.c - see study.h: resolving the points, the study directory, resume, the outcome. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#include "study.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../model/stats/provenance.h"
+#include "../model/stats/result_dir.h"
+#include "../model/util/input_file.h"
+#include "cli_util.h"
+#include "report.h"
+#include "report_data.h"
+
+int study_wanted(struct config_doc *d)
+{
+    return config_doc_key_node(d, "sweep") != NULL || config_doc_key_node(d, "report") != NULL;
+}
+
+static unsigned core_count(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (unsigned)CPU_COUNT(&set);
+    const long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+void study_point_cmd(const struct study *st, const struct study_point *p, struct study_cmd *cmd)
+{
+    snprintf(cmd->dir, sizeof cmd->dir, "%s/%s", st->dir, p->name);
+    snprintf(cmd->input, sizeof cmd->input, "%s/inputs/%s.yaml", st->dir, p->name);
+    size_t n = 0;
+    cmd->argv[n++] = st->self;
+    cmd->argv[n++] = "run";
+    cmd->argv[n++] = "-q";
+    /* docs/results.md's rule for a point: a result of another configuration is replaced, one of
+     * this configuration is kept unless the study is forced (the run decides under its lock) */
+    cmd->argv[n++] = st->opt->force ? "--force" : "--replace";
+    cmd->argv[n++] = "-o";
+    cmd->argv[n++] = cmd->dir;
+    cmd->argv[n++] = cmd->input;
+    cmd->argv[n] = NULL;
+}
+
+void study_log_path(const struct study *st, const struct study_point *p, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/logs/%s.log", st->dir, p->name);
+}
+
+int study_point_current(const struct study *st, const struct study_point *p)
+{
+    char dir[STUDY_PATH_MAX + SWEEP_NAME_MAX + 2];
+    snprintf(dir, sizeof dir, "%s/%s", st->dir, p->name);
+    return report_point_current(dir, p->config, p->config_len);
+}
+
+size_t study_count_done(const struct study *st)
+{
+    size_t done = 0;
+    for (size_t i = 0; i < st->n_points; i++)
+        done += st->points[i].run && study_point_current(st, &st->points[i]);
+    return done;
+}
+
+/* --set KEY=... of a swept key would be overwritten at every point: refuse it. */
+static int check_overrides(struct config_doc *d, const struct sweep *s)
+{
+    for (size_t i = 0; i < d->n_origins; i++) {
+        const char *o = d->origins[i];
+        const char *key = strchr(o, ' ');
+        const char *eq = key ? strchr(key, '=') : NULL;
+        if (!eq)
+            continue;
+        char k[SWEEP_KEY_MAX];
+        snprintf(k, sizeof k, "%.*s", (int)(eq - key - 1), key + 1);
+        const char *axis = sweep_covers(s, k);
+        if (axis) {
+            fprintf(stderr, "%s: error: '%s' is swept (sweep: %s); change the sweep instead (e.g. --set 'sweep.%s=[...]')\n",
+                    o, k, axis, axis);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Every point resolved through the schema before anything runs: a bad value of any point is
+ * reported first, with its place in the file. */
+static int resolve_points(struct study *st, struct config_doc *d)
+{
+    static struct run_config c; /* large: off the stack */
+    char err[1024];
+    st->points = calloc(st->sweep->n_points, sizeof *st->points);
+    if (!st->points) {
+        cli_error("run: out of memory");
+        return -1;
+    }
+    st->n_points = st->sweep->n_points;
+    for (size_t i = 0; i < st->n_points; i++) {
+        struct study_point *p = &st->points[i];
+        sweep_point_name(st->sweep, i, p->name, sizeof p->name);
+        run_config_default(&c);
+        if (sweep_apply(st->sweep, d, i, err, sizeof err) != 0 || run_config_from_doc(&c, d, err, sizeof err) != 0) {
+            fprintf(stderr, "%s\n  (in point %s)\n", err, p->name);
+            return -1;
+        }
+        /* the bytes the point's run writes as its config.yaml (header comment included) */
+        if (!(p->config = run_config_text(&c, provenance_config_header(), &p->config_len))) {
+            cli_error("run: out of memory");
+            return -1;
+        }
+        if (i == 0)
+            snprintf(st->name, sizeof st->name, "%s", c.name);
+    }
+    return 0;
+}
+
+/* The output directory: a study's (docs/results.md), locked for the whole study; a new or empty
+ * one becomes a study's; anything vhptsim did not write is refused untouched. Its parts listed
+ * in its marker before they are written. EXIT_OK or the status. */
+static int prepare_dir(struct study *st, struct result_lock *lock)
+{
+    char err[1536];
+    const int rc = result_study_begin(lock, st->dir, st->opt->force ? RESULT_REPLACE_CHANGED : 0, err, sizeof err);
+    if (rc != RESULT_OK) {
+        cli_error("run: %s%s", err, rc == RESULT_BUSY ? "; is the study running already?" : "");
+        return rc == RESULT_REFUSED ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    if (result_dir_add_part(st->dir, "study.yaml", RESULT_PART_FILE, err, sizeof err) != 0 ||
+        result_dir_add_part(st->dir, "inputs", RESULT_PART_DIR, err, sizeof err) != 0 ||
+        result_dir_add_part(st->dir, "logs", RESULT_PART_DIR, err, sizeof err) != 0) {
+        cli_error("run: %s", err);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* Writes dir/name whole or not at all (listed in dir's marker, written aside, then renamed). */
+static int write_atomic(const char *dir, const char *name, const char *text, size_t len)
+{
+    char path[STUDY_PATH_MAX + SWEEP_NAME_MAX + 16], tmp[STUDY_PATH_MAX + SWEEP_NAME_MAX + 64], err[1536];
+    if (result_dir_add_part(dir, name, RESULT_PART_FILE, err, sizeof err) != 0) {
+        cli_error("run: %s", err);
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    int ok = f && fwrite(text, 1, len, f) == len;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    if (ok && rename(tmp, path) != 0)
+        ok = 0;
+    if (!ok) {
+        cli_error("run: cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+    }
+    return ok ? 0 : -1;
+}
+
+struct manifest_arg {
+    const struct study *st;
+};
+
+static int emit_manifest(yaml_emitter_t *em, const void *arg)
+{
+    const struct study *st = ((const struct manifest_arg *)arg)->st;
+    yaml_event_t ev;
+    return yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE) && yaml_emitter_emit(em, &ev) &&
+                   schema_emit_scalar(em, "name") == 0 && schema_emit_scalar(em, st->name) == 0 &&
+                   schema_emit_scalar(em, "sweep") == 0 && sweep_emit(em, st->sweep) == 0 &&
+                   schema_emit_scalar(em, "report") == 0 && report_spec_emit(em, &st->report) == 0 &&
+                   yaml_mapping_end_event_initialize(&ev) && yaml_emitter_emit(em, &ev)
+               ? 0
+               : -1;
+}
+
+static int write_manifest(const struct study *st, const char *experiment)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+        return -1;
+    fprintf(mem, "# vhptsim study of %s: its sweep and report (docs/studies.md); 'vhptsim report' reads it\n",
+            experiment);
+    const struct manifest_arg arg = {st};
+    int rc = schema_write_document(mem, emit_manifest, &arg);
+    if (fclose(mem) != 0)
+        rc = -1;
+    if (rc == 0)
+        rc = write_atomic(st->dir, "study.yaml", text, len);
+    free(text);
+    return rc;
+}
+
+/* Which points run: those without a complete result of their configuration (all with
+ * --force); inputs/ written, each point and its log listed in the study's markers. */
+static int plan_points(struct study *st)
+{
+    char inputs[STUDY_PATH_MAX + 16], logs[STUDY_PATH_MAX + 16], name[SWEEP_NAME_MAX + 16], err[1536];
+    snprintf(inputs, sizeof inputs, "%s/inputs", st->dir);
+    snprintf(logs, sizeof logs, "%s/logs", st->dir);
+    st->n_to_run = 0;
+    for (size_t i = 0; i < st->n_points; i++) {
+        struct study_point *p = &st->points[i];
+        p->run = st->opt->force || !study_point_current(st, p);
+        st->n_to_run += (size_t)p->run;
+        snprintf(name, sizeof name, "%s.log", p->name);
+        if (result_dir_add_part(st->dir, p->name, RESULT_PART_RESULT, err, sizeof err) != 0 ||
+            result_dir_add_part(logs, name, RESULT_PART_FILE, err, sizeof err) != 0) {
+            cli_error("run: %s", err);
+            return -1;
+        }
+        snprintf(name, sizeof name, "%s.yaml", p->name);
+        if (write_atomic(inputs, name, p->config, p->config_len) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The first line of a failed point's log, or why there is none. */
+static void point_error(const struct study *st, const struct study_point *p, char *buf, size_t len)
+{
+    char path[STUDY_PATH_MAX + SWEEP_NAME_MAX + 16];
+    study_log_path(st, p, path, sizeof path);
+    char why[256];
+    char *log = input_file_read(path, 1u << 20, NULL, why, sizeof why);
+    if (log && log[0]) {
+        const size_t n = strcspn(log, "\n");
+        snprintf(buf, len, "%.*s (%s)", (int)(n < 400 ? n : 400), log, path);
+    } else {
+        snprintf(buf, len, "no result and nothing in %s (killed or cancelled?)", path);
+    }
+    free(log);
+}
+
+static void free_study(struct study *st)
+{
+    for (size_t i = 0; i < st->n_points; i++)
+        free(st->points[i].config);
+    free(st->points);
+    if (st->sweep)
+        sweep_free(st->sweep);
+    free(st->sweep);
+}
+
+int study_main(struct config_doc *d, const struct study_options *o)
+{
+    struct study st;
+    memset(&st, 0, sizeof st);
+    st.opt = o;
+    st.throttle = o->jobs;
+    char err[2048];
+    int status = 2;
+    struct result_lock lock = {.fd = -1};
+    if (!(st.sweep = malloc(sizeof *st.sweep))) {
+        cli_error("run: out of memory");
+        return 1;
+    }
+    st.sweep->n_axes = 0;
+    if (sweep_take(st.sweep, d, err, sizeof err) != 0 || report_spec_take(&st.report, st.sweep, d, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        goto out;
+    }
+    if (st.sweep->n_axes == 0) {
+        yaml_node_t *k = config_doc_key_node(d, "report");
+        fprintf(stderr, "%s:%lu: error: 'report' needs a 'sweep' (the report of one run: vhptsim report DIR)\n", d->path,
+                k ? (unsigned long)k->start_mark.line + 1 : 1ul);
+        goto out;
+    }
+    if (check_overrides(d, st.sweep) != 0 || resolve_points(&st, d) != 0)
+        goto out;
+    if (o->out_dir)
+        snprintf(st.dir, sizeof st.dir, "%s", o->out_dir);
+    else
+        snprintf(st.dir, sizeof st.dir, "results/%s", st.name);
+    while (strlen(st.dir) > 1 && st.dir[strlen(st.dir) - 1] == '/')
+        st.dir[strlen(st.dir) - 1] = '\0';
+    const ssize_t self_len = readlink("/proc/self/exe", st.self, sizeof st.self - 1);
+    if (self_len <= 0) {
+        cli_error("run: cannot find the vhptsim executable (/proc/self/exe): %s", strerror(errno));
+        status = 1;
+        goto out;
+    }
+    st.self[self_len] = '\0';
+    if ((status = prepare_dir(&st, &lock)) != 0)
+        goto out;
+    status = 1;
+    if (write_manifest(&st, d->path) != 0 || plan_points(&st) != 0)
+        goto out;
+    if (!o->quiet)
+        printf("study %s: %zu points, %zu to run, %zu complete -> %s/\n", st.name, st.n_points, st.n_to_run,
+               st.n_points - st.n_to_run, st.dir);
+    fflush(stdout);
+
+    struct progress pr;
+    progress_init(&pr, o->progress, o->quiet);
+    const unsigned cores = core_count();
+    struct study_options eff = *o;
+    if (!eff.jobs)
+        eff.jobs = cores;
+    st.opt = &eff;
+    const int rc = st.n_to_run == 0 ? 0 : o->backend == STUDY_SLURM ? study_slurm_run(&st, &pr) : study_local_run(&st, &pr);
+    progress_clear(&pr);
+    if (rc != 0)
+        goto out;
+    if (st.interrupted) {
+        cli_error("run: study %s interrupted; run it again to resume (complete points are kept)", st.name);
+        status = 128 + st.interrupted;
+        goto out;
+    }
+    if (o->backend == STUDY_SLURM && o->no_wait) {
+        if (!o->quiet)
+            printf("study %s: submitted; when the job array is done: vhptsim report %s\n", st.name, st.dir);
+        status = 0;
+        goto out;
+    }
+    size_t failed = 0;
+    for (size_t i = 0; i < st.n_points; i++) {
+        if (!study_point_current(&st, &st.points[i])) {
+            point_error(&st, &st.points[i], err, sizeof err);
+            cli_error("point %s failed: %s", st.points[i].name, err);
+            failed++;
+        }
+    }
+    const int report_rc = report_build(st.dir, o->quiet, 1); /* under the study's lock */
+    if (!o->quiet)
+        printf("study %s: %zu of %zu points complete%s; %s/summary.csv, %s/report/index.html\n", st.name,
+               st.n_points - failed, st.n_points, failed ? " (rerun to retry the failed ones)" : "", st.dir, st.dir);
+    status = failed || report_rc != 0 ? 1 : 0;
+out:
+    result_lock_release(&lock);
+    free_study(&st);
+    return status;
+}

@@ -118,10 +118,31 @@ const struct mtlb_entry *mtlb_probe(const struct mtlb *t, uint64_t va, uint64_t 
     return e;
 }
 
+/* Some TR of rid translates a page overlapping [va, va + 2^ps) (region bits ignored). */
+static int tr_overlaps(const struct mtlb *t, uint64_t va, unsigned ps, uint64_t rid)
+{
+    const uint64_t start = ia64_region_offset(ia64_page_align(va, ps)), end_incl = start + ia64_psize(ps) - 1;
+    for (uint64_t live = t->tr_valid; live; live &= live - 1) {
+        const struct mtlb_entry *e = &t->tr[__builtin_ctzll(live)];
+        const uint64_t e_start = ia64_region_offset(e->va);
+        if (e->rid == rid && e_start <= end_incl && start <= e_start + (ia64_psize(e->ps) - 1))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * L1 holds pieces of what L2 and the TRs hold, a piece removed with its translation (mtlb.h):
+ * so when the purge removed nothing from L2 and overlaps no TR, no L1 entry's translation
+ * overlaps the range either, and L1 is not searched. Unless L1 has ever cached a page L2
+ * refused (l1_alone), which nothing backs.
+ */
 uint32_t mtlb_purge(struct mtlb *t, uint64_t va, unsigned ps, uint64_t rid)
 {
-    tlb_level_purge(&t->l1, va, ps, rid);
-    return tlb_level_purge(&t->l2, va, ps, rid);
+    const uint32_t n = tlb_level_purge(&t->l2, va, ps, rid);
+    if (n || t->l1_alone || (t->tr_valid && tr_overlaps(t, va, ps, rid)))
+        tlb_level_purge(&t->l1, va, ps, rid);
+    return n;
 }
 
 uint32_t mtlb_purge_all(struct mtlb *t)
@@ -143,7 +164,10 @@ const struct mtlb_entry *mtlb_insert(struct mtlb *t, uint64_t va, uint64_t rid, 
         return e2;
     }
     /* a page size L2 does not hold: L1 alone may cache it (docs/machine-tlb.md) */
-    return tlb_level_fill(&t->l1, va, rid, ps, pte, ps, NULL);
+    const struct mtlb_entry *e1 = tlb_level_fill(&t->l1, va, rid, ps, pte, ps, NULL);
+    if (e1)
+        t->l1_alone = 1;
+    return e1;
 }
 
 void mtlb_insert_tr(struct mtlb *t, unsigned slot, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)

@@ -57,6 +57,7 @@ struct mtlb {
     uint64_t tr_valid; /* bit i: tr[i] valid */
     unsigned ntr;
     uint64_t tr_hits;  /* L2 hits answered by a TR */
+    int l1_alone;      /* L1 has cached a page L2 refused: every purge searches L1 (mtlb_purge) */
 };
 
 /* L1 = Itanium 2's 32-entry 4 KiB fully associative level, L2 = 128 entries fully associative,

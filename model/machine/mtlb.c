@@ -137,12 +137,17 @@ static int tr_overlaps(const struct mtlb *t, uint64_t va, unsigned ps, uint64_t 
  * overlaps the range either, and L1 is not searched. Unless L1 has ever cached a page L2
  * refused (l1_alone), which nothing backs.
  */
-uint32_t mtlb_purge(struct mtlb *t, uint64_t va, unsigned ps, uint64_t rid)
+static uint32_t purge_levels(struct mtlb *t, uint64_t va, unsigned ps, uint64_t rid, uint64_t l2_sizes)
 {
-    const uint32_t n = tlb_level_purge(&t->l2, va, ps, rid);
+    const uint32_t n = tlb_level_purge_sizes(&t->l2, va, ps, rid, l2_sizes);
     if (n || t->l1_alone || (t->tr_valid && tr_overlaps(t, va, ps, rid)))
         tlb_level_purge(&t->l1, va, ps, rid);
     return n;
+}
+
+uint32_t mtlb_purge(struct mtlb *t, uint64_t va, unsigned ps, uint64_t rid)
+{
+    return purge_levels(t, va, ps, rid, ~UINT64_C(0));
 }
 
 uint32_t mtlb_purge_all(struct mtlb *t)
@@ -151,9 +156,9 @@ uint32_t mtlb_purge_all(struct mtlb *t)
     return tlb_level_purge_all(&t->l2);
 }
 
-const struct mtlb_entry *mtlb_insert(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
+/* mtlb_insert after the overlap purge */
+static const struct mtlb_entry *insert_purged(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
 {
-    mtlb_purge(t, va, ps, rid);
     struct mtlb_entry evicted;
     const struct mtlb_entry *e2 = tlb_level_fill(&t->l2, va, rid, ps, pte, ps, &evicted);
     /* L1 is inclusive: the pieces of the translation L2 evicted go with it */
@@ -168,6 +173,23 @@ const struct mtlb_entry *mtlb_insert(struct mtlb *t, uint64_t va, uint64_t rid, 
     if (e1)
         t->l1_alone = 1;
     return e1;
+}
+
+const struct mtlb_entry *mtlb_insert(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
+{
+    mtlb_purge(t, va, ps, rid);
+    return insert_purged(t, va, rid, ps, pte);
+}
+
+/*
+ * va missed at L2: no L2 TC of rid contains it. An L2 of every page size holds whole
+ * translations only (its fills are mtlb_insert's), so one of 2^ps or more that overlaps va's
+ * page of 2^ps contains va: there is none, and the overlap purge searches L2 for smaller ones.
+ */
+const struct mtlb_entry *mtlb_insert_missed(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
+{
+    purge_levels(t, va, ps, rid, t->l2.ps == 0 ? ia64_psize(ps) - 1 : ~UINT64_C(0));
+    return insert_purged(t, va, rid, ps, pte);
 }
 
 void mtlb_insert_tr(struct mtlb *t, unsigned slot, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)

@@ -133,6 +133,10 @@ const struct mtlb_entry *mtlb_probe(const struct mtlb *t, uint64_t va, uint64_t 
 /* itc / walker fill: purge overlapping TCs of the same rid at both levels, then fill L2 and L1.
  * Returns the L2 entry (or the L1 one when L2 refused the page size; NULL if both did). */
 const struct mtlb_entry *mtlb_insert(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte);
+/* mtlb_insert of va's translation right after va missed at every level (mtlb_lookup or
+ * mtlb_probe returned NULL for va and rid, and t has not changed since): the hardware walker's
+ * fill. The same result; the overlap purge skips what the miss rules out. */
+const struct mtlb_entry *mtlb_insert_missed(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte);
 /* itr: pin a translation in TR `slot` (ignored when slot >= ntr). */
 void mtlb_insert_tr(struct mtlb *t, unsigned slot, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte);
 /* ptc.l: remove the TCs of rid whose translation overlaps [va, va + 2^ps), whole, at both

@@ -350,13 +350,17 @@ static void key_range(const struct tlb_level *l, unsigned q, uint64_t start, uin
     *last = (end_incl | widen) >> k;
 }
 
-static uint32_t purge_range(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid, enum purge_extent extent)
+/* The purge or drop of [va, va + 2^ps); the probes look only for translations of the page sizes
+ * in `sizes` (bit Q), the caller knowing that no entry of another is to be removed. */
+static uint32_t purge_range(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid, enum purge_extent extent,
+                            uint64_t sizes)
 {
-    if (l->nvalid == 0)
+    const uint64_t present = l->parent_present & sizes;
+    if (present == 0)
         return 0;
     const uint64_t start = ia64_region_offset(ia64_page_align(va, ps));
     const uint64_t end_incl = start + ia64_psize(ps) - 1;
-    const uint64_t present = l->parent_present, limit = probe_limit(l);
+    const uint64_t limit = probe_limit(l);
     uint64_t probes = 0;
     for (uint64_t m = present; m && probes <= limit; m &= m - 1) {
         uint64_t first, last;
@@ -403,12 +407,17 @@ static uint32_t purge_range(struct tlb_level *l, uint64_t va, unsigned ps, uint6
 
 uint32_t tlb_level_purge(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid)
 {
-    return purge_range(l, va, ps, rid, PURGE_TRANSLATION);
+    return purge_range(l, va, ps, rid, PURGE_TRANSLATION, ~UINT64_C(0));
+}
+
+uint32_t tlb_level_purge_sizes(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid, uint64_t sizes)
+{
+    return purge_range(l, va, ps, rid, PURGE_TRANSLATION, sizes);
 }
 
 uint32_t tlb_level_drop(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid)
 {
-    return purge_range(l, va, ps, rid, PURGE_ENTRY);
+    return purge_range(l, va, ps, rid, PURGE_ENTRY, ~UINT64_C(0));
 }
 
 uint32_t tlb_level_purge_all(struct tlb_level *l)

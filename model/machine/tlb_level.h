@@ -165,6 +165,9 @@ struct mtlb_entry *tlb_level_fill(struct tlb_level *l, uint64_t va, uint64_t rid
 /* ptc.l: removes the entries of rid whose translation overlaps [va, va + 2^ps) (region bits
  * ignored), a piece with the whole page it was cut from; how many. */
 uint32_t tlb_level_purge(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid);
+/* tlb_level_purge for a caller that knows that only translations of the page sizes in `sizes`
+ * (bit Q: size Q) can overlap the range: the others are not searched for. */
+uint32_t tlb_level_purge_sizes(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid, uint64_t sizes);
 /* Removes the entries of rid that themselves overlap [va, va + 2^ps): the copies of an entry
  * the next level dropped (inclusion, mtlb.h); how many (counted as purged). */
 uint32_t tlb_level_drop(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid);

@@ -76,6 +76,13 @@ static inline const struct mtlb_entry *machine_tlb_lookup_mru(struct machine *m,
     return mtlb_lookup_mru(machine_tlb(m, side), va, machine_rid(m, va));
 }
 
+/* The same, only for a present translation (mtlb_lookup_mru_present). */
+static inline const struct mtlb_entry *machine_tlb_lookup_mru_present(struct machine *m, enum vmm_tlb_side side,
+                                                                      uint64_t va)
+{
+    return mtlb_lookup_mru_present(machine_tlb(m, side), va, machine_rid(m, va));
+}
+
 static inline const struct mtlb_entry *machine_tlb_lookup(struct machine *m, enum vmm_tlb_side side, uint64_t va)
 {
     enum mtlb_hit hit;

@@ -109,6 +109,15 @@ static inline const struct mtlb_entry *mtlb_lookup_mru(struct mtlb *t, uint64_t 
     return e;
 }
 
+/* mtlb_lookup_mru when only a present translation will do (the Vcpu's fast path, which cannot
+ * finish a reference that faults): the hit, counted and touched alike, when the MRU entry
+ * matches and has p = 1; otherwise NULL and nothing changed. */
+static inline const struct mtlb_entry *mtlb_lookup_mru_present(struct mtlb *t, uint64_t va, uint64_t rid)
+{
+    const struct mtlb_entry *e = t->l1.mru;
+    return mtlb_entry_matches(e, va, rid) && ia64_pte_p(e->pte) ? mtlb_lookup_mru(t, va, rid) : NULL;
+}
+
 static inline const struct mtlb_entry *mtlb_lookup_level(struct mtlb *t, uint64_t va, uint64_t rid,
                                                          enum mtlb_hit *hit)
 {

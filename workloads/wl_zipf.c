@@ -4,14 +4,21 @@
  * The footprint is cut into n = footprint / zipf_item items. Rank r (1..n) has probability
  * r^-alpha / H(n, alpha), H(n, alpha) = sum_{k=1..n} k^-alpha. The table holds the cumulative
  * probabilities cdf[i] = P(rank <= i + 1), the last forced to exactly 1. A reference draws
- * u = wl_rng_double (one output) and takes the smallest i with cdf[i] > u (binary search), so
- * rank i + 1; then a uniform access slot inside that item (wl_rng_below, a second output unless
- * the item is one slot). Rank r is item r - 1 (the hottest items at the start of the footprint)
- * unless zipf_scatter is set, when it is item ((r - 1) * 2654435761) mod n: 2654435761 is a
- * prime larger than the table cap, so this is a permutation of the items.
+ * u = wl_rng_double (one output) and takes the smallest i with cdf[i] > u, so rank i + 1; then
+ * a uniform access slot inside that item (wl_rng_below, a second output unless the item is one
+ * slot). Rank r is item r - 1 (the hottest items at the start of the footprint) unless
+ * zipf_scatter is set, when it is item ((r - 1) * 2654435761) mod n: 2654435761 is a prime
+ * larger than the table cap, so this is a permutation of the items.
  *
- * The table costs 8 bytes per item and is capped at WL_ZIPF_MAX_ITEMS items (32 MiB): a bigger
- * footprint needs a bigger zipf_item. One table is shared by every instance and process.
+ * The search is O(1) on average, by a guide table (the "indexed search" of inverse-CDF
+ * sampling, Chen and Asau 1974; Devroye, Non-Uniform Random Variate Generation, III.2.4):
+ * guide[j] is the smallest i with cdf[i] > j / n, so for u in [j / n, (j + 1) / n) the answer
+ * is guide[j] or a few entries past it (n cells share the n boundaries: one step on average).
+ * The walk from guide[j] checks both neighbours, so it returns exactly the smallest i with
+ * cdf[i] > u whatever the rounding of u * n: the same rank a binary search gives.
+ *
+ * The tables cost 12 bytes per item and are capped at WL_ZIPF_MAX_ITEMS items (48 MiB): a
+ * bigger footprint needs a bigger zipf_item. One table is shared by every instance and process.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -43,8 +50,9 @@ struct wl_zipf_table *wl_zipf_table_create(uint64_t n, double alpha)
         return NULL;
     t->n = n;
     t->cdf = malloc(n * sizeof *t->cdf);
-    if (!t->cdf) {
-        free(t);
+    t->guide = malloc(n * sizeof *t->guide);
+    if (!t->cdf || !t->guide) {
+        wl_zipf_table_destroy(t);
         return NULL;
     }
     /* H summed from the smallest term up, so small terms are not lost against a large sum. */
@@ -57,6 +65,14 @@ struct wl_zipf_table *wl_zipf_table_create(uint64_t n, double alpha)
         t->cdf[i] = acc / h;
     }
     t->cdf[n - 1] = 1.0;
+    /* guide[j] = smallest i with cdf[i] > j / n; it grows with j, so one sweep of i */
+    uint64_t i = 0;
+    for (uint64_t j = 0; j < n; j++) {
+        const double lo = (double)j / (double)n;
+        while (!(t->cdf[i] > lo))
+            i++; /* stops at n - 1 at the latest: cdf[n - 1] = 1 > lo */
+        t->guide[j] = (uint32_t)i;
+    }
     return t;
 }
 
@@ -64,32 +80,36 @@ void wl_zipf_table_destroy(struct wl_zipf_table *t)
 {
     if (t) {
         free(t->cdf);
+        free(t->guide);
         free(t);
     }
 }
 
+/* u in [0, 1). cdf[i] > u holds from some i on (cdf is non-decreasing up to n - 2, and
+ * cdf[n - 1] = 1 > u), so "the smallest such i" is what the two walks find. */
 uint64_t wl_zipf_rank(const struct wl_zipf_table *t, double u)
 {
-    uint64_t lo = 0, hi = t->n - 1; /* cdf[hi] = 1 > u always */
-    while (lo < hi) {
-        const uint64_t mid = lo + (hi - lo) / 2;
-        if (t->cdf[mid] > u)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo + 1;
+    uint64_t j = (uint64_t)(u * (double)t->n);
+    if (j >= t->n)
+        j = t->n - 1; /* u * n rounded up to n */
+    uint64_t i = t->guide[j];
+    while (i > 0 && t->cdf[i - 1] > u)
+        i--;
+    while (!(t->cdf[i] > u))
+        i++;
+    return i + 1;
 }
 
 void wl_zipf_init(struct wl_pattern *pt)
 {
     pt->n = pt->zipf->n;
+    pt->below = wl_below_make(pt->item / pt->slot);
 }
 
 uint64_t wl_zipf_next(struct wl_pattern *pt)
 {
     const uint64_t r0 = wl_zipf_rank(pt->zipf, wl_rng_double(&pt->rng)) - 1;
     const uint64_t item = pt->scatter ? (r0 * ZIPF_SCATTER_MUL) % pt->n : r0;
-    const uint64_t off = wl_rng_below(&pt->rng, pt->item / pt->slot) * pt->slot;
+    const uint64_t off = wl_rng_below_fixed(&pt->rng, &pt->below) * pt->slot;
     return pt->base + item * pt->item + off;
 }

@@ -12,12 +12,13 @@
  *
  * The search is O(1) on average, by a guide table (the "indexed search" of inverse-CDF
  * sampling, Chen and Asau 1974; Devroye, Non-Uniform Random Variate Generation, III.2.4):
- * guide[j] is the smallest i with cdf[i] > j / n, so for u in [j / n, (j + 1) / n) the answer
- * is guide[j] or a few entries past it (n cells share the n boundaries: one step on average).
- * The walk from guide[j] checks both neighbours, so it returns exactly the smallest i with
- * cdf[i] > u whatever the rounding of u * n: the same rank a binary search gives.
+ * u falls in cell j = floor(u * n) of [0, 1), and guide[j] is the smallest i with cdf[i] above
+ * the least u of that cell (taken from the rounded product itself, so no u of the cell lies
+ * below it). The answer is guide[j] or a few entries past it (n cells share the n boundaries:
+ * under one step on average), counted from there: exactly the smallest i with cdf[i] > u, the
+ * rank a binary search gives.
  *
- * The tables cost 12 bytes per item and are capped at WL_ZIPF_MAX_ITEMS items (48 MiB): a
+ * The tables cost 12 bytes per item (and 4 entries of padding) and are capped at WL_ZIPF_MAX_ITEMS items (48 MiB): a
  * bigger footprint needs a bigger zipf_item. One table is shared by every instance and process.
  */
 #include <math.h>
@@ -26,6 +27,7 @@
 #include "workload_internal.h"
 
 #define ZIPF_SCATTER_MUL UINT64_C(2654435761)
+#define ZIPF_CDF_PAD 4 /* entries of 1.0 after cdf[n - 1]: the search reads 4 entries at once */
 
 int wl_zipf_check(const struct workload_params *p, uint64_t slot, char *err, size_t errlen)
 {
@@ -43,13 +45,31 @@ int wl_zipf_check(const struct workload_params *p, uint64_t slot, char *err, siz
     return 0;
 }
 
+/* The guide table's cell of u in [0, 1): floor(u * n), as the double product rounds */
+static inline uint64_t cell_of(const struct wl_zipf_table *t, double u)
+{
+    const uint64_t j = (uint64_t)(u * (double)t->n);
+    return j < t->n ? j : t->n - 1; /* u * n may round up to n */
+}
+
+/* The smallest double u >= 0 with cell_of(u) >= j (cell_of never decreases with u). */
+static double cell_start(const struct wl_zipf_table *t, uint64_t j)
+{
+    double u = (double)j / (double)t->n;
+    while (u > 0 && cell_of(t, nextafter(u, 0.0)) >= j)
+        u = nextafter(u, 0.0);
+    while (cell_of(t, u) < j)
+        u = nextafter(u, 1.0);
+    return u;
+}
+
 struct wl_zipf_table *wl_zipf_table_create(uint64_t n, double alpha)
 {
     struct wl_zipf_table *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
     t->n = n;
-    t->cdf = malloc(n * sizeof *t->cdf);
+    t->cdf = malloc((n + ZIPF_CDF_PAD) * sizeof *t->cdf);
     t->guide = malloc(n * sizeof *t->guide);
     if (!t->cdf || !t->guide) {
         wl_zipf_table_destroy(t);
@@ -64,13 +84,15 @@ struct wl_zipf_table *wl_zipf_table_create(uint64_t n, double alpha)
         acc += pow((double)(i + 1), -alpha);
         t->cdf[i] = acc / h;
     }
-    t->cdf[n - 1] = 1.0;
-    /* guide[j] = smallest i with cdf[i] > j / n; it grows with j, so one sweep of i */
+    for (uint64_t i = n - 1; i < n + ZIPF_CDF_PAD; i++)
+        t->cdf[i] = 1.0; /* the last, and the padding the search may read past it */
+    /* guide[j] = the smallest i with cdf[i] > the least u of cell j; it grows with j, so one
+     * sweep of i (it stops at n - 1 at the latest: cdf[n - 1] = 1 > u) */
     uint64_t i = 0;
     for (uint64_t j = 0; j < n; j++) {
-        const double lo = (double)j / (double)n;
+        const double lo = cell_start(t, j);
         while (!(t->cdf[i] > lo))
-            i++; /* stops at n - 1 at the latest: cdf[n - 1] = 1 > lo */
+            i++;
         t->guide[j] = (uint32_t)i;
     }
     return t;
@@ -86,18 +108,19 @@ void wl_zipf_table_destroy(struct wl_zipf_table *t)
 }
 
 /* u in [0, 1). cdf[i] > u holds from some i on (cdf is non-decreasing up to n - 2, and
- * cdf[n - 1] = 1 > u), so "the smallest such i" is what the two walks find. */
+ * cdf[n - 1] = 1 > u), and not below guide[cell]: the answer is guide[cell] plus how many
+ * of the entries from there are <= u. The first ZIPF_CDF_PAD are counted without a branch
+ * (most draws need none or one: a loop's exit would be mispredicted), the rest by a walk. */
 uint64_t wl_zipf_rank(const struct wl_zipf_table *t, double u)
 {
-    uint64_t j = (uint64_t)(u * (double)t->n);
-    if (j >= t->n)
-        j = t->n - 1; /* u * n rounded up to n */
-    uint64_t i = t->guide[j];
-    while (i > 0 && t->cdf[i - 1] > u)
-        i--;
-    while (!(t->cdf[i] > u))
-        i++;
-    return i + 1;
+    const double *c = &t->cdf[t->guide[cell_of(t, u)]];
+    unsigned below = 0;
+    for (unsigned k = 0; k < ZIPF_CDF_PAD; k++)
+        below += c[k] <= u;
+    if (below == ZIPF_CDF_PAD)
+        while (!(c[below] > u))
+            below++;
+    return (uint64_t)(c - t->cdf) + below + 1;
 }
 
 void wl_zipf_init(struct wl_pattern *pt)

@@ -63,7 +63,7 @@ static inline uint32_t bucket_of(const struct tlb_level *l, uint64_t vpn, uint64
 #define KEY_RUN_BITS 3u
 static inline unsigned key_shift(const struct tlb_level *l, unsigned q)
 {
-    return l->ps && q > l->ps + KEY_RUN_BITS ? (unsigned)l->ps + KEY_RUN_BITS : q;
+    return q < l->key_run ? q : l->key_run; /* key_run: l->ps + KEY_RUN_BITS, or 64 (no runs) */
 }
 
 /* An entry's chain: its translation's (tlb_level.h) */
@@ -210,6 +210,7 @@ int tlb_level_init(struct tlb_level *l, const struct tlb_level_params *p, uint64
     l->set_mask = l->sets - 1;
     l->ps = p->ps;
     l->index_shift = l->sets > 1 ? p->ps : 0;
+    l->key_run = (uint8_t)(p->ps ? p->ps + KEY_RUN_BITS : 64);
     l->policy_kind = p->policy;
     l->policy = tlb_policy_get(p->policy);
     l->rng = tlb_rng_state(seed);

@@ -89,6 +89,7 @@ struct tlb_level {
     uint32_t nvalid;        /* valid entries: a full level skips the search for a free way */
     uint8_t ps;             /* 0: every page size */
     uint8_t index_shift;    /* ps, or 0 when fully associative */
+    uint8_t key_run;        /* chain keys of larger parents: runs of 2^(key_run - ps) pieces */
     enum tlb_policy_kind policy_kind;
     const struct tlb_policy *policy;
     uint64_t clock;

@@ -79,8 +79,27 @@ static void fill_l1(struct mtlb *t, uint64_t va, uint64_t rid, const struct mtlb
     tlb_level_fill(&t->l1, va, rid, e->ps, e->pte, e->parent_ps, NULL);
 }
 
+/* Entries given to the levels and TRs so far: only these can turn a miss into a hit. */
+static uint64_t fills(const struct mtlb *t)
+{
+    return t->l1.fills + t->l2.fills + t->tr_sets;
+}
+
+/*
+ * A lookup of the same va and rid as the last one that missed everywhere, with no entry given
+ * to any level or TR since, misses again (purges and replacement-state updates remove or
+ * reorder, never add): only the counts are kept, not the searches. This is the guest's
+ * re-execution after the VMM's miss path put the translation into the VHPT, not the TLB.
+ */
 const struct mtlb_entry *mtlb_lookup_slow(struct mtlb *t, uint64_t va, uint64_t rid, enum mtlb_hit *hit)
 {
+    if (t->last_miss.valid && t->last_miss.va == va && t->last_miss.rid == rid && t->last_miss.fills == fills(t)) {
+        if (t->l1.n)
+            t->l1.stats.misses++;
+        t->l2.stats.misses++;
+        *hit = MTLB_MISS;
+        return NULL;
+    }
     struct mtlb_entry *e1 = tlb_level_find_indexed(&t->l1, va, rid);
     if (e1) {
         t->l1.stats.hits++;
@@ -98,6 +117,10 @@ const struct mtlb_entry *mtlb_lookup_slow(struct mtlb *t, uint64_t va, uint64_t 
         if (!e) {
             t->l2.stats.misses++;
             *hit = MTLB_MISS;
+            t->last_miss.va = va;
+            t->last_miss.rid = rid;
+            t->last_miss.fills = fills(t);
+            t->last_miss.valid = 1;
             return NULL;
         }
         tlb_level_touch(&t->l2, e);
@@ -203,4 +226,5 @@ void mtlb_insert_tr(struct mtlb *t, unsigned slot, uint64_t va, uint64_t rid, un
         tlb_level_drop(&t->l1, tr->va, tr->ps, tr->rid);
     mtlb_entry_set(tr, va, rid, ps, pte);
     t->tr_valid |= UINT64_C(1) << slot;
+    t->tr_sets++;
 }

@@ -58,6 +58,13 @@ struct mtlb {
     unsigned ntr;
     uint64_t tr_hits;  /* L2 hits answered by a TR */
     int l1_alone;      /* L1 has cached a page L2 refused: every purge searches L1 (mtlb_purge) */
+    uint64_t tr_sets;  /* TRs written so far */
+    /* the last lookup that missed everywhere, and how many entries the levels and TRs had been
+     * given by then (mtlb_lookup_slow) */
+    struct {
+        uint64_t va, rid, fills;
+        int valid;
+    } last_miss;
 };
 
 /* L1 = Itanium 2's 32-entry 4 KiB fully associative level, L2 = 128 entries fully associative,

@@ -315,6 +315,7 @@ struct mtlb_entry *tlb_level_fill(struct tlb_level *l, uint64_t va, uint64_t rid
     victim->stamp = ++l->clock;
     l->mru = victim;
     l->stats.inserts++;
+    l->fills++;
     return victim;
 }
 

@@ -93,6 +93,7 @@ struct tlb_level {
     enum tlb_policy_kind policy_kind;
     const struct tlb_policy *policy;
     uint64_t clock;
+    uint64_t fills;         /* entries filled so far (never reset): what can make a lookup hit */
     uint64_t *epoch;        /* per set: NRU's reference-bit epoch */
     uint64_t rng;           /* random replacement state (xorshift64) */
     struct tlb_level_stats stats;

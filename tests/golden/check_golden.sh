@@ -13,8 +13,11 @@
 # fix) re-records them, and says so in its commit:
 #
 #   GOLDEN_UPDATE=1 ctest --test-dir build -R '^golden\.'
+#
+# GOLDEN_VHPTSIM=PATH runs that binary instead of VHPTSIM: to record the files from an older
+# build (the reference point) in a newer tree (tests/golden/README.md).
 set -u
-vhptsim=$1 input=$2 expected=$3
+vhptsim=${GOLDEN_VHPTSIM:-$1} input=$2 expected=$3
 out=$(mktemp -d) || exit 1
 trap 'rm -rf "$out"' EXIT
 

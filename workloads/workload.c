@@ -329,7 +329,7 @@ static void build_reference(struct wl_instance *in, struct guest_event *ev)
         ev->va = pattern_next(pt, &store);
         if (!store && p->write_fraction > 0)
             store = wl_rng_double(&in->mix) < p->write_fraction;
-        ev->kind = store ? GE_STORE : GE_LOAD;
+        ev->kind = (uint8_t)(GE_LOAD + (store != 0)); /* GE_STORE = GE_LOAD + 1; no branch to mispredict */
         ev->size = (uint8_t)p->access_size;
     }
     ev->cpu = (uint16_t)wl_next_ref_cpu(in);

@@ -16,8 +16,8 @@
  *         ...;
  *     workload_destroy(w);
  *
- * Memory does not grow with the length of the stream; only the zipf kind holds a table (one
- * double per item, at most WL_ZIPF_MAX_ITEMS).
+ * Memory does not grow with the length of the stream; only the zipf kind holds a table (a
+ * double and a 32-bit index per item, at most WL_ZIPF_MAX_ITEMS).
  */
 #ifndef VHPTSIM_WORKLOAD_H
 #define VHPTSIM_WORKLOAD_H
@@ -54,7 +54,7 @@ enum workload_vcpu_mode {
 #define WL_MARK_EXIT 17   /* the current process of the event's vCPU exits */
 
 #define WL_MAX_VCPUS 64                 /* = VTRACE_MAX_VCPUS */
-#define WL_ZIPF_MAX_ITEMS (1u << 22)    /* zipf table cap: 4 Mi items, 32 MiB of doubles */
+#define WL_ZIPF_MAX_ITEMS (1u << 22)    /* zipf table cap: 4 Mi items, 48 MiB of tables */
 #define WL_IFETCH_SIZE 16               /* one bundle */
 #define WL_MAX_INSNS_PER_IFETCH 3       /* = VTRACE_MAX_INSNS_PER_IFETCH: three slots a bundle */
 #define WL_DEFAULT_BASE UINT64_C(0x6000000000000000)      /* region 3: Linux/ia64 user data */

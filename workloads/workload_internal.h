@@ -19,10 +19,12 @@
 #define WL_VCPU_SPAN_ALIGN (UINT64_C(1) << 20) /* per_vcpu data areas start on 1 MiB bounds */
 #define WL_QUEUE_CAP 128 /* > the most events one step queues (WL_MAX_VCPUS + 4); a power of two */
 
-/* The cumulative distribution of zipf(alpha) over n items: cdf[i] = sum_{k<=i+1} k^-alpha / H. */
+/* The cumulative distribution of zipf(alpha) over n items: cdf[i] = sum_{k<=i+1} k^-alpha / H;
+ * guide[j] = the smallest i with cdf[i] > j / n (wl_zipf.c). */
 struct wl_zipf_table {
     uint64_t n;
     double *cdf;
+    uint32_t *guide;
 };
 
 /* One address pattern over [base, base + footprint). */
@@ -38,6 +40,7 @@ struct wl_pattern {
     int building;
     const struct wl_zipf_table *zipf;
     uint64_t item;   /* zipf: bytes per item */
+    struct wl_below below; /* zipf: the slots of an item */
     int scatter;
     /* mmap_storm: chunk j lives at base + (j mod n) * chunk; [first, first + live) are mapped;
      * chunks below `touched` have had their first touch. */

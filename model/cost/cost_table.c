@@ -39,18 +39,23 @@ int cost_row_parse(const char *name, enum cost_row *r)
 uint64_t cost_charge_work(struct cost_account *a, const struct cost_table *t, const struct vmm_work *w)
 {
     uint64_t c = 0;
-    c += cost_charge(a, t, COST_TR_PROBE, w->tr_probes);
-    c += cost_charge(a, t, COST_VTLB_PROBE, w->vtlb_probes);
-    c += cost_charge(a, t, COST_VHPT_PROBE, w->vhpt_probes);
-    c += cost_charge(a, t, COST_VTLB_INSERT, w->vtlb_inserts);
-    c += cost_charge(a, t, COST_VHPT_INSERT, w->vhpt_inserts);
-    c += cost_charge(a, t, COST_PURGE_ALL_ENTRY, w->purge_all_entries);
-    c += cost_charge(a, t, COST_MACHINE_ITC, w->machine_itc);
-    c += cost_charge(a, t, COST_MACHINE_PTC_L, w->machine_ptc_l);
-    c += cost_charge(a, t, COST_MACHINE_PTC_E, w->machine_ptc_e);
-    c += cost_charge(a, t, COST_DIRTY_PAGE, w->dirty_pages);
-    c += cost_charge(a, t, COST_P2M_LOOKUP, w->p2m_lookups);
-    c += cost_charge(a, t, COST_GUEST_VHPT_LOAD, w->guest_vhpt_loads);
+    /* a call does a few kinds of work: charging 0 units changes nothing, so those are skipped */
+#define CHARGE(row, count)                     \
+    if (w->count)                              \
+        c += cost_charge(a, t, row, w->count);
+    CHARGE(COST_TR_PROBE, tr_probes)
+    CHARGE(COST_VTLB_PROBE, vtlb_probes)
+    CHARGE(COST_VHPT_PROBE, vhpt_probes)
+    CHARGE(COST_VTLB_INSERT, vtlb_inserts)
+    CHARGE(COST_VHPT_INSERT, vhpt_inserts)
+    CHARGE(COST_PURGE_ALL_ENTRY, purge_all_entries)
+    CHARGE(COST_MACHINE_ITC, machine_itc)
+    CHARGE(COST_MACHINE_PTC_L, machine_ptc_l)
+    CHARGE(COST_MACHINE_PTC_E, machine_ptc_e)
+    CHARGE(COST_DIRTY_PAGE, dirty_pages)
+    CHARGE(COST_P2M_LOOKUP, p2m_lookups)
+    CHARGE(COST_GUEST_VHPT_LOAD, guest_vhpt_loads)
+#undef CHARGE
     /* invalidations are part of the probe that found the entry: no row of their own */
     return c;
 }

@@ -127,7 +127,7 @@ enum walk_result machine_walk_mem(struct machine *m, enum vmm_tlb_side side, uin
     if (!ia64_pte_p(e->page_flags))
         m->walker.not_present++;
     struct mtlb *tlb = machine_tlb(m, side);
-    mtlb_insert(tlb, va, ia64_rr_rid(rr), ia64_entry_ps(e), e->page_flags);
+    mtlb_insert_missed(tlb, va, ia64_rr_rid(rr), ia64_entry_ps(e), e->page_flags); /* called after a miss */
     *entry = mtlb_probe(tlb, va, ia64_rr_rid(rr));
     return WALK_HIT;
 }

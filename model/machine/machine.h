@@ -76,6 +76,13 @@ static inline const struct mtlb_entry *machine_tlb_lookup_mru(struct machine *m,
     return mtlb_lookup_mru(machine_tlb(m, side), va, machine_rid(m, va));
 }
 
+/* The same, only for a present translation (mtlb_lookup_mru_present). */
+static inline const struct mtlb_entry *machine_tlb_lookup_mru_present(struct machine *m, enum vmm_tlb_side side,
+                                                                      uint64_t va)
+{
+    return mtlb_lookup_mru_present(machine_tlb(m, side), va, machine_rid(m, va));
+}
+
 static inline const struct mtlb_entry *machine_tlb_lookup(struct machine *m, enum vmm_tlb_side side, uint64_t va)
 {
     enum mtlb_hit hit;
@@ -88,7 +95,8 @@ enum walk_result { WALK_HIT = 0, WALK_MISS };
  * The hardware VHPT walker after a TLB miss on `side`: hashes va with the machine rr and PTA,
  * reads the VHPT entry (when the rr and PTA enable the walker: *mem gets the memory level that
  * served the read, drawn by walker_latency.h, else WALKER_MEM_NONE), and on a tag match
- * inserts the entry into that side's TLB. *entry gets the inserted entry.
+ * inserts the entry into that side's TLB. *entry gets the inserted entry. Only after va missed
+ * in that side's TLB, as the hardware walks (the insert relies on it: mtlb_insert_missed).
  */
 enum walk_result machine_walk_mem(struct machine *m, enum vmm_tlb_side side, uint64_t va,
                                   const struct mtlb_entry **entry, enum walker_mem_level *mem);

@@ -79,8 +79,27 @@ static void fill_l1(struct mtlb *t, uint64_t va, uint64_t rid, const struct mtlb
     tlb_level_fill(&t->l1, va, rid, e->ps, e->pte, e->parent_ps, NULL);
 }
 
+/* Entries given to the levels and TRs so far: only these can turn a miss into a hit. */
+static uint64_t fills(const struct mtlb *t)
+{
+    return t->l1.fills + t->l2.fills + t->tr_sets;
+}
+
+/*
+ * A lookup of the same va and rid as the last one that missed everywhere, with no entry given
+ * to any level or TR since, misses again (purges and replacement-state updates remove or
+ * reorder, never add): only the counts are kept, not the searches. This is the guest's
+ * re-execution after the VMM's miss path put the translation into the VHPT, not the TLB.
+ */
 const struct mtlb_entry *mtlb_lookup_slow(struct mtlb *t, uint64_t va, uint64_t rid, enum mtlb_hit *hit)
 {
+    if (t->last_miss.valid && t->last_miss.va == va && t->last_miss.rid == rid && t->last_miss.fills == fills(t)) {
+        if (t->l1.n)
+            t->l1.stats.misses++;
+        t->l2.stats.misses++;
+        *hit = MTLB_MISS;
+        return NULL;
+    }
     struct mtlb_entry *e1 = tlb_level_find_indexed(&t->l1, va, rid);
     if (e1) {
         t->l1.stats.hits++;
@@ -98,6 +117,10 @@ const struct mtlb_entry *mtlb_lookup_slow(struct mtlb *t, uint64_t va, uint64_t 
         if (!e) {
             t->l2.stats.misses++;
             *hit = MTLB_MISS;
+            t->last_miss.va = va;
+            t->last_miss.rid = rid;
+            t->last_miss.fills = fills(t);
+            t->last_miss.valid = 1;
             return NULL;
         }
         tlb_level_touch(&t->l2, e);
@@ -118,10 +141,36 @@ const struct mtlb_entry *mtlb_probe(const struct mtlb *t, uint64_t va, uint64_t 
     return e;
 }
 
+/* Some TR of rid translates a page overlapping [va, va + 2^ps) (region bits ignored). */
+static int tr_overlaps(const struct mtlb *t, uint64_t va, unsigned ps, uint64_t rid)
+{
+    const uint64_t start = ia64_region_offset(ia64_page_align(va, ps)), end_incl = start + ia64_psize(ps) - 1;
+    for (uint64_t live = t->tr_valid; live; live &= live - 1) {
+        const struct mtlb_entry *e = &t->tr[__builtin_ctzll(live)];
+        const uint64_t e_start = ia64_region_offset(e->va);
+        if (e->rid == rid && e_start <= end_incl && start <= e_start + (ia64_psize(e->ps) - 1))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * L1 holds pieces of what L2 and the TRs hold, a piece removed with its translation (mtlb.h):
+ * so when the purge removed nothing from L2 and overlaps no TR, no L1 entry's translation
+ * overlaps the range either, and L1 is not searched. Unless L1 has ever cached a page L2
+ * refused (l1_alone), which nothing backs.
+ */
+static uint32_t purge_levels(struct mtlb *t, uint64_t va, unsigned ps, uint64_t rid, uint64_t l2_sizes)
+{
+    const uint32_t n = tlb_level_purge_sizes(&t->l2, va, ps, rid, l2_sizes);
+    if (n || t->l1_alone || (t->tr_valid && tr_overlaps(t, va, ps, rid)))
+        tlb_level_purge(&t->l1, va, ps, rid);
+    return n;
+}
+
 uint32_t mtlb_purge(struct mtlb *t, uint64_t va, unsigned ps, uint64_t rid)
 {
-    tlb_level_purge(&t->l1, va, ps, rid);
-    return tlb_level_purge(&t->l2, va, ps, rid);
+    return purge_levels(t, va, ps, rid, ~UINT64_C(0));
 }
 
 uint32_t mtlb_purge_all(struct mtlb *t)
@@ -130,9 +179,9 @@ uint32_t mtlb_purge_all(struct mtlb *t)
     return tlb_level_purge_all(&t->l2);
 }
 
-const struct mtlb_entry *mtlb_insert(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
+/* mtlb_insert after the overlap purge */
+static const struct mtlb_entry *insert_purged(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
 {
-    mtlb_purge(t, va, ps, rid);
     struct mtlb_entry evicted;
     const struct mtlb_entry *e2 = tlb_level_fill(&t->l2, va, rid, ps, pte, ps, &evicted);
     /* L1 is inclusive: the pieces of the translation L2 evicted go with it */
@@ -143,7 +192,27 @@ const struct mtlb_entry *mtlb_insert(struct mtlb *t, uint64_t va, uint64_t rid, 
         return e2;
     }
     /* a page size L2 does not hold: L1 alone may cache it (docs/machine-tlb.md) */
-    return tlb_level_fill(&t->l1, va, rid, ps, pte, ps, NULL);
+    const struct mtlb_entry *e1 = tlb_level_fill(&t->l1, va, rid, ps, pte, ps, NULL);
+    if (e1)
+        t->l1_alone = 1;
+    return e1;
+}
+
+const struct mtlb_entry *mtlb_insert(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
+{
+    mtlb_purge(t, va, ps, rid);
+    return insert_purged(t, va, rid, ps, pte);
+}
+
+/*
+ * va missed at L2: no L2 TC of rid contains it. An L2 of every page size holds whole
+ * translations only (its fills are mtlb_insert's), so one of 2^ps or more that overlaps va's
+ * page of 2^ps contains va: there is none, and the overlap purge searches L2 for smaller ones.
+ */
+const struct mtlb_entry *mtlb_insert_missed(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
+{
+    purge_levels(t, va, ps, rid, t->l2.ps == 0 ? ia64_psize(ps) - 1 : ~UINT64_C(0));
+    return insert_purged(t, va, rid, ps, pte);
 }
 
 void mtlb_insert_tr(struct mtlb *t, unsigned slot, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte)
@@ -157,4 +226,5 @@ void mtlb_insert_tr(struct mtlb *t, unsigned slot, uint64_t va, uint64_t rid, un
         tlb_level_drop(&t->l1, tr->va, tr->ps, tr->rid);
     mtlb_entry_set(tr, va, rid, ps, pte);
     t->tr_valid |= UINT64_C(1) << slot;
+    t->tr_sets++;
 }

@@ -57,6 +57,14 @@ struct mtlb {
     uint64_t tr_valid; /* bit i: tr[i] valid */
     unsigned ntr;
     uint64_t tr_hits;  /* L2 hits answered by a TR */
+    int l1_alone;      /* L1 has cached a page L2 refused: every purge searches L1 (mtlb_purge) */
+    uint64_t tr_sets;  /* TRs written so far */
+    /* the last lookup that missed everywhere, and how many entries the levels and TRs had been
+     * given by then (mtlb_lookup_slow) */
+    struct {
+        uint64_t va, rid, fills;
+        int valid;
+    } last_miss;
 };
 
 /* L1 = Itanium 2's 32-entry 4 KiB fully associative level, L2 = 128 entries fully associative,
@@ -108,6 +116,15 @@ static inline const struct mtlb_entry *mtlb_lookup_mru(struct mtlb *t, uint64_t 
     return e;
 }
 
+/* mtlb_lookup_mru when only a present translation will do (the Vcpu's fast path, which cannot
+ * finish a reference that faults): the hit, counted and touched alike, when the MRU entry
+ * matches and has p = 1; otherwise NULL and nothing changed. */
+static inline const struct mtlb_entry *mtlb_lookup_mru_present(struct mtlb *t, uint64_t va, uint64_t rid)
+{
+    const struct mtlb_entry *e = t->l1.mru;
+    return mtlb_entry_matches(e, va, rid) && ia64_pte_p(e->pte) ? mtlb_lookup_mru(t, va, rid) : NULL;
+}
+
 static inline const struct mtlb_entry *mtlb_lookup_level(struct mtlb *t, uint64_t va, uint64_t rid,
                                                          enum mtlb_hit *hit)
 {
@@ -132,6 +149,10 @@ const struct mtlb_entry *mtlb_probe(const struct mtlb *t, uint64_t va, uint64_t 
 /* itc / walker fill: purge overlapping TCs of the same rid at both levels, then fill L2 and L1.
  * Returns the L2 entry (or the L1 one when L2 refused the page size; NULL if both did). */
 const struct mtlb_entry *mtlb_insert(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte);
+/* mtlb_insert of va's translation right after va missed at every level (mtlb_lookup or
+ * mtlb_probe returned NULL for va and rid, and t has not changed since): the hardware walker's
+ * fill. The same result; the overlap purge skips what the miss rules out. */
+const struct mtlb_entry *mtlb_insert_missed(struct mtlb *t, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte);
 /* itr: pin a translation in TR `slot` (ignored when slot >= ntr). */
 void mtlb_insert_tr(struct mtlb *t, unsigned slot, uint64_t va, uint64_t rid, unsigned ps, uint64_t pte);
 /* ptc.l: remove the TCs of rid whose translation overlaps [va, va + 2^ps), whole, at both

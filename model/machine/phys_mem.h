@@ -1,9 +1,14 @@
 /*
- * phys_mem.h - sparse machine-physical memory: only words something wrote are stored.
+ * phys_mem.h - sparse machine-physical memory: only the 64-byte lines something wrote to are
+ * stored.
  *
  * The simulator needs memory contents for one purpose: the guest's own VHPT, which the VMM's
  * guest_vhpt_lookup reads with ld8.s. Every other reference only needs its address. Reads of
- * a word never written return 0. Storage grows with the number of distinct words written.
+ * a word never written return 0. Storage grows with the number of distinct lines written.
+ *
+ * Lines, not words, because the guest VHPT is an array: its entries lie side by side, so a
+ * line holds eight of them, and the table the VMM reads at random stays about as compact as the
+ * guest's (a map from each word would spread it over several times the cache).
  */
 #ifndef VHPTSIM_PHYS_MEM_H
 #define VHPTSIM_PHYS_MEM_H
@@ -13,8 +18,12 @@
 
 #include "../util/u64_map.h"
 
+#define PHYS_MEM_LINE_WORDS 8 /* 64 bytes */
+
 struct phys_mem {
-    struct u64_map words; /* 8-byte-aligned machine address -> the word stored there */
+    struct u64_map lines;                   /* machine address >> 6 -> index into line */
+    uint64_t (*line)[PHYS_MEM_LINE_WORDS]; /* the lines written, in the order first written */
+    size_t cap;                             /* lines allocated */
 };
 
 int phys_mem_init(struct phys_mem *m);

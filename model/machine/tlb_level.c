@@ -47,9 +47,9 @@ void mtlb_entry_set(struct mtlb_entry *e, uint64_t va, uint64_t rid, unsigned ps
 
 /* ---- indexes (tlb_level.h) --------------------------------------------------------------- */
 
-/* The bucket of (rid, page size q, VPN of q). The 8 VPNs of an aligned group share 8 adjacent
- * buckets (one cache line), so a purge probing the small pages of a larger range touches few
- * lines. There are at least 8 buckets. */
+/* The bucket of (rid, parent page size q, VPN of q). The 8 VPNs of an aligned group share 8
+ * adjacent buckets (one cache line), so a purge probing the small pages of a larger range
+ * touches few lines. There are at least 8 buckets. */
 static inline uint32_t bucket_of(const struct tlb_level *l, uint64_t vpn, uint64_t rid, unsigned q)
 {
     uint64_t x = (vpn >> 3) ^ (rid * UINT64_C(0x9e3779b97f4a7c15)) ^ ((uint64_t)q << 56);
@@ -57,9 +57,19 @@ static inline uint32_t bucket_of(const struct tlb_level *l, uint64_t vpn, uint64
     return (uint32_t)(x >> l->hash_shift) ^ (uint32_t)(vpn & 7);
 }
 
+/* The address bits that key the chains of parent page size q: q itself, except that a level of
+ * one page size keys the pieces of a much larger page by runs of 2^KEY_RUN_BITS pieces, so that
+ * a chain never holds more than 2^KEY_RUN_BITS pieces of one page (a lookup walks one chain). */
+#define KEY_RUN_BITS 3u
+static inline unsigned key_shift(const struct tlb_level *l, unsigned q)
+{
+    return q < l->key_run ? q : l->key_run; /* key_run: l->ps + KEY_RUN_BITS, or 64 (no runs) */
+}
+
+/* An entry's chain: its translation's (tlb_level.h) */
 static uint32_t entry_hash(const struct tlb_level *l, const struct mtlb_entry *e)
 {
-    return bucket_of(l, ia64_region_offset(e->va) >> e->ps, e->rid, e->ps);
+    return bucket_of(l, ia64_region_offset(e->va) >> key_shift(l, e->parent_ps), e->rid, e->parent_ps);
 }
 
 static uint32_t entry_set(const struct tlb_level *l, const struct mtlb_entry *e)
@@ -111,10 +121,8 @@ static void index_add(struct tlb_level *l, uint32_t i)
     uint32_t *b = &l->bucket[entry_hash(l, e)];
     e->hnext = *b;
     *b = i;
-    if (l->ps_count[e->ps]++ == 0)
-        l->ps_present |= UINT64_C(1) << e->ps;
-    if (e->parent_ps > e->ps && l->piece_count[e->parent_ps]++ == 0)
-        l->piece_parents |= UINT64_C(1) << e->parent_ps;
+    if (l->parent_count[e->parent_ps]++ == 0)
+        l->parent_present |= UINT64_C(1) << e->parent_ps;
     if (l->lru_head)
         lru_push_front(l, entry_set(l, e), i);
 }
@@ -123,10 +131,8 @@ static void index_add(struct tlb_level *l, uint32_t i)
 static void index_drop(struct tlb_level *l, uint32_t i)
 {
     const struct mtlb_entry *e = &l->e[i];
-    if (--l->ps_count[e->ps] == 0)
-        l->ps_present &= ~(UINT64_C(1) << e->ps);
-    if (e->parent_ps > e->ps && --l->piece_count[e->parent_ps] == 0)
-        l->piece_parents &= ~(UINT64_C(1) << e->parent_ps);
+    if (--l->parent_count[e->parent_ps] == 0)
+        l->parent_present &= ~(UINT64_C(1) << e->parent_ps);
     if (l->lru_head)
         lru_unlink(l, entry_set(l, e), i);
 }
@@ -171,19 +177,18 @@ static void index_reset(struct tlb_level *l)
         memset(l->lru_head, 0xff, l->sets * sizeof *l->lru_head);
         memset(l->lru_tail, 0xff, l->sets * sizeof *l->lru_tail);
     }
-    memset(l->ps_count, 0, 64 * sizeof *l->ps_count);
-    l->ps_present = 0;
-    memset(l->piece_count, 0, 64 * sizeof *l->piece_count);
-    l->piece_parents = 0;
+    memset(l->parent_count, 0, 64 * sizeof *l->parent_count);
+    l->parent_present = 0;
 }
 
 struct mtlb_entry *tlb_level_find_indexed(const struct tlb_level *l, uint64_t va, uint64_t rid)
 {
     const uint64_t off = ia64_region_offset(va);
     struct mtlb_entry *best = NULL;
-    for (uint64_t m = l->ps_present; m; m &= m - 1) {
+    for (uint64_t m = l->parent_present; m; m &= m - 1) {
         const unsigned q = (unsigned)__builtin_ctzll(m);
-        for (uint32_t i = l->bucket[bucket_of(l, off >> q, rid, q)]; i != TLB_LEVEL_NIL; i = l->e[i].hnext) {
+        for (uint32_t i = l->bucket[bucket_of(l, off >> key_shift(l, q), rid, q)]; i != TLB_LEVEL_NIL;
+             i = l->e[i].hnext) {
             struct mtlb_entry *e = &l->e[i];
             if (mtlb_entry_matches(e, va, rid) && (!best || e < best))
                 best = e;
@@ -205,6 +210,7 @@ int tlb_level_init(struct tlb_level *l, const struct tlb_level_params *p, uint64
     l->set_mask = l->sets - 1;
     l->ps = p->ps;
     l->index_shift = l->sets > 1 ? p->ps : 0;
+    l->key_run = (uint8_t)(p->ps ? p->ps + KEY_RUN_BITS : 64);
     l->policy_kind = p->policy;
     l->policy = tlb_policy_get(p->policy);
     l->rng = tlb_rng_state(seed);
@@ -224,14 +230,13 @@ int tlb_level_init(struct tlb_level *l, const struct tlb_level_params *p, uint64
     l->epoch = calloc(l->sets, sizeof *l->epoch);
     l->bucket = malloc(((size_t)1 << bits) * sizeof *l->bucket);
     l->validmap = malloc(((size_t)slots + 63) / 64 * sizeof *l->validmap);
-    l->ps_count = malloc(64 * sizeof *l->ps_count);
-    l->piece_count = malloc(64 * sizeof *l->piece_count);
+    l->parent_count = malloc(64 * sizeof *l->parent_count);
     if (l->policy_kind == TLB_POLICY_LRU) {
         l->lru_head = malloc(l->sets * sizeof *l->lru_head);
         l->lru_tail = malloc(l->sets * sizeof *l->lru_tail);
         l->lru_link = malloc(2 * (size_t)slots * sizeof *l->lru_link);
     }
-    if (!l->e || !l->epoch || !l->bucket || !l->validmap || !l->ps_count || !l->piece_count ||
+    if (!l->e || !l->epoch || !l->bucket || !l->validmap || !l->parent_count ||
         (l->policy_kind == TLB_POLICY_LRU && (!l->lru_head || !l->lru_tail || !l->lru_link))) {
         tlb_level_free(l);
         return -1;
@@ -254,15 +259,13 @@ void tlb_level_free(struct tlb_level *l)
     free(l->lru_head);
     free(l->lru_tail);
     free(l->lru_link);
-    free(l->ps_count);
-    free(l->piece_count);
+    free(l->parent_count);
     l->e = NULL;
     l->epoch = NULL;
     l->bucket = NULL;
     l->validmap = NULL;
     l->lru_head = l->lru_tail = l->lru_link = NULL;
-    l->ps_count = NULL;
-    l->piece_count = NULL;
+    l->parent_count = NULL;
     l->mru = NULL;
 }
 
@@ -312,6 +315,7 @@ struct mtlb_entry *tlb_level_fill(struct tlb_level *l, uint64_t va, uint64_t rid
     victim->stamp = ++l->clock;
     l->mru = victim;
     l->stats.inserts++;
+    l->fills++;
     return victim;
 }
 
@@ -329,40 +333,50 @@ static int overlaps(const struct mtlb_entry *e, uint64_t start, uint64_t end_inc
     return e->valid && e->rid == rid && e_start <= end_incl && start <= e_start + e_last;
 }
 
-/* A purge probes one hash chain per VPN of each present page size the range covers; past this
- * many probes it scans the valid entries instead. */
+/* A purge probes one hash chain per key its range covers at each present parent page size; past
+ * this many probes it scans the valid entries instead. */
 static uint64_t probe_limit(const struct tlb_level *l)
 {
     return 8 + l->nvalid / 4;
 }
 
-static uint32_t purge_range(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid, enum purge_extent extent)
+/* The chain keys (of parent page size q) of the entries a purge of [start, end_incl] may remove:
+ * those of the parent pages overlapping it (PURGE_TRANSLATION), or of the pieces overlapping it
+ * (PURGE_ENTRY; they differ only when q's pieces are keyed by runs, key_shift). */
+static void key_range(const struct tlb_level *l, unsigned q, uint64_t start, uint64_t end_incl,
+                      enum purge_extent extent, uint64_t *first, uint64_t *last)
 {
-    if (l->nvalid == 0)
+    const unsigned k = key_shift(l, q);
+    const uint64_t widen = extent == PURGE_TRANSLATION ? ia64_psize(q) - 1 : 0;
+    *first = (start & ~widen) >> k;
+    *last = (end_incl | widen) >> k;
+}
+
+/* The purge or drop of [va, va + 2^ps); the probes look only for translations of the page sizes
+ * in `sizes` (bit Q), the caller knowing that no entry of another is to be removed. */
+static uint32_t purge_range(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid, enum purge_extent extent,
+                            uint64_t sizes)
+{
+    const uint64_t present = l->parent_present & sizes;
+    if (present == 0)
         return 0;
     const uint64_t start = ia64_region_offset(ia64_page_align(va, ps));
     const uint64_t end_incl = start + ia64_psize(ps) - 1;
-    /* the entries to probe for: those overlapping the range, or, by their translation, the
-     * pieces inside the range widened to the largest parent page of a piece present */
-    uint64_t lo = start, hi = end_incl;
-    if (extent == PURGE_TRANSLATION && l->piece_parents) {
-        const uint64_t widen = ia64_psize(63u - (unsigned)__builtin_clzll(l->piece_parents)) - 1;
-        lo &= ~widen;
-        hi |= widen;
-    }
-    const uint64_t present = l->ps_present, limit = probe_limit(l);
+    const uint64_t limit = probe_limit(l);
     uint64_t probes = 0;
     for (uint64_t m = present; m && probes <= limit; m &= m - 1) {
-        const unsigned q = (unsigned)__builtin_ctzll(m);
-        probes += (hi >> q) - (lo >> q) + 1;
+        uint64_t first, last;
+        key_range(l, (unsigned)__builtin_ctzll(m), start, end_incl, extent, &first, &last);
+        probes += last - first + 1;
     }
     uint32_t n = 0;
     if (probes <= limit) {
-        /* every entry of size q to remove has its VPN of q in [lo >> q, hi >> q] */
         for (uint64_t m = present; m; m &= m - 1) {
             const unsigned q = (unsigned)__builtin_ctzll(m);
-            for (uint64_t vpn = lo >> q; vpn <= hi >> q; vpn++) {
-                uint32_t *link = &l->bucket[bucket_of(l, vpn, rid, q)];
+            uint64_t first, last;
+            key_range(l, q, start, end_incl, extent, &first, &last);
+            for (uint64_t key = first; key <= last; key++) {
+                uint32_t *link = &l->bucket[bucket_of(l, key, rid, q)];
                 while (*link != TLB_LEVEL_NIL) {
                     const uint32_t i = *link;
                     if (overlaps(&l->e[i], start, end_incl, rid, extent)) {
@@ -395,12 +409,17 @@ static uint32_t purge_range(struct tlb_level *l, uint64_t va, unsigned ps, uint6
 
 uint32_t tlb_level_purge(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid)
 {
-    return purge_range(l, va, ps, rid, PURGE_TRANSLATION);
+    return purge_range(l, va, ps, rid, PURGE_TRANSLATION, ~UINT64_C(0));
+}
+
+uint32_t tlb_level_purge_sizes(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid, uint64_t sizes)
+{
+    return purge_range(l, va, ps, rid, PURGE_TRANSLATION, sizes);
 }
 
 uint32_t tlb_level_drop(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid)
 {
-    return purge_range(l, va, ps, rid, PURGE_ENTRY);
+    return purge_range(l, va, ps, rid, PURGE_ENTRY, ~UINT64_C(0));
 }
 
 uint32_t tlb_level_purge_all(struct tlb_level *l)

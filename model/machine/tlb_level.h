@@ -20,14 +20,17 @@
  *
  * Indexes (they only speed things up; the entry array stays the state, what a scan of it
  * would answer is what the level answers):
- *   - a hash of (rid, page size q, VPN of q) -> chain of the valid entries with that key
- *     (mtlb_entry.hnext), and per page size the count of valid entries (ps_present: the sizes
- *     with at least one). A lookup probes one chain per present size; a purge of a range
- *     probes the chains of the VPNs it covers at each present size, or scans the valid
- *     entries when that would be more probes than is worth it. Per parent page size the
- *     count of valid pieces (piece_parents: the sizes with at least one): a purge widens its
- *     range to the largest such size, so that it also probes the pieces lying outside the
- *     range whose parent page overlaps it.
+ *   - a hash of the translation an entry caches, (rid, parent page size Q, VPN of Q of the
+ *     parent page) -> chain of the valid entries with that key (mtlb_entry.hnext): a whole
+ *     translation is keyed by itself, the pieces of one larger page share its key. Per parent
+ *     page size the count of valid entries (parent_present: the sizes with at least one). A
+ *     lookup probes one chain per present parent size (a piece holding va was cut from the
+ *     page holding va). A purge or drop of a range probes, at each present parent size, the
+ *     chains of the parent pages the range overlaps (a piece that overlaps the range, or whose
+ *     parent does, has its parent there), or scans the valid entries when that would be more
+ *     probes than is worth it. So a purge of a 16 KiB page probes one chain for all the 4 KiB
+ *     pieces an L1 holds of it, not four. (A level of one page size keys the pieces of a page
+ *     more than 8 times its size by runs of 8 pieces, so that no chain grows long.)
  *   - a bitmap of the valid entries: the lowest free way of a set without a scan.
  *   - LRU levels: per set, the valid entries in recency order (doubly linked through
  *     lru_link, head = most recent). Every use stamps the entry with the next value of the
@@ -86,9 +89,11 @@ struct tlb_level {
     uint32_t nvalid;        /* valid entries: a full level skips the search for a free way */
     uint8_t ps;             /* 0: every page size */
     uint8_t index_shift;    /* ps, or 0 when fully associative */
+    uint8_t key_run;        /* chain keys of larger parents: runs of 2^(key_run - ps) pieces */
     enum tlb_policy_kind policy_kind;
     const struct tlb_policy *policy;
     uint64_t clock;
+    uint64_t fills;         /* entries filled so far (never reset): what can make a lookup hit */
     uint64_t *epoch;        /* per set: NRU's reference-bit epoch */
     uint64_t rng;           /* random replacement state (xorshift64) */
     struct tlb_level_stats stats;
@@ -98,10 +103,8 @@ struct tlb_level {
     uint64_t *validmap;     /* bit i: e[i] valid */
     uint32_t *lru_head, *lru_tail; /* per set, LRU levels only (else NULL) */
     uint32_t *lru_link;     /* per entry i: [2i] the previous, [2i + 1] the next in recency */
-    uint64_t ps_present;    /* bit q: some valid entry has page size q */
-    uint32_t *ps_count;     /* [64]: valid entries per page size */
-    uint64_t piece_parents; /* bit Q: some valid piece was cut from a page of size Q */
-    uint32_t *piece_count;  /* [64]: valid pieces (parent_ps > ps) per parent page size */
+    uint64_t parent_present; /* bit Q: some valid entry caches a translation of page size Q */
+    uint32_t *parent_count;  /* [64]: valid entries per parent page size */
 };
 
 enum tlb_level_check {
@@ -164,6 +167,9 @@ struct mtlb_entry *tlb_level_fill(struct tlb_level *l, uint64_t va, uint64_t rid
 /* ptc.l: removes the entries of rid whose translation overlaps [va, va + 2^ps) (region bits
  * ignored), a piece with the whole page it was cut from; how many. */
 uint32_t tlb_level_purge(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid);
+/* tlb_level_purge for a caller that knows that only translations of the page sizes in `sizes`
+ * (bit Q: size Q) can overlap the range: the others are not searched for. */
+uint32_t tlb_level_purge_sizes(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid, uint64_t sizes);
 /* Removes the entries of rid that themselves overlap [va, va + 2^ps): the copies of an entry
  * the next level dropped (inclusion, mtlb.h); how many (counted as purged). */
 uint32_t tlb_level_drop(struct tlb_level *l, uint64_t va, unsigned ps, uint64_t rid);

@@ -40,7 +40,7 @@ __attribute__((noinline)) static int handle_fault(struct engine *e, const struct
 static void reference(struct engine *e, const struct guest_event *ev, struct engine_stats *st, struct ref_result *res)
 {
     const enum guest_event_kind kind = (enum guest_event_kind)ev->kind;
-    const enum vmm_tlb_side side = kind == GE_IFETCH ? VMM_I_TLB : VMM_D_TLB;
+    const enum vmm_tlb_side side = engine_side(kind);
     const int rse = kind == GE_RSE_LOAD || kind == GE_RSE_STORE;
     const unsigned cpu = ev->cpu;
     st->refs++;

@@ -85,6 +85,31 @@ struct engine {
     const unsigned *const *resume_pending;
 };
 
+/* The TLB side a reference kind translates on. */
+static inline enum vmm_tlb_side engine_side(enum guest_event_kind kind)
+{
+    return kind == GE_IFETCH ? VMM_I_TLB : VMM_D_TLB;
+}
+
+/*
+ * A reference nothing can divert from its translation: no remote purge or flush waits for the
+ * vCPU (resume_pending known and clear), not traced, no store value. For such an event whose
+ * first translation is present, engine_event translates once and counts it (events, refs):
+ * an event loop that found that translation itself (the timed Vcpu, by its L1 MRU fast path)
+ * finishes the event with engine_count_hit instead.
+ */
+static inline int engine_plain_reference(const struct engine *e, const struct guest_event *ev)
+{
+    return guest_event_is_reference((enum guest_event_kind)ev->kind) && !(ev->flags & (GE_F_TRACED | GE_F_HAS_VALUE)) &&
+           e->resume_pending && !*e->resume_pending[ev->cpu];
+}
+
+static inline void engine_count_hit(struct engine_stats *st, const struct guest_event *ev)
+{
+    st->events[ev->kind]++;
+    st->refs++;
+}
+
 /* Boots vCPU cpu's guest (the guest OS model's set-up instructions), if there is a model. */
 void engine_boot(struct engine *e, unsigned cpu, struct engine_stats *st);
 /* Runs one event on ev->cpu. `res` describes a reference's end (attempts 0 for others). */

@@ -31,11 +31,7 @@ const struct mtlb_entry *Vcpu::op_translate(void *ctx, unsigned, enum vmm_tlb_si
     // entry is taken without a transaction and charged the latency the MachineTlb charges for
     // it (tlb_l1_hit); the lookup counts and touches exactly what the MachineTlb's would.
     if (const struct mtlb_entry *hit = machine_tlb_lookup_mru(self->mach_, side, va)) {
-        if (self->l1_hit_cycles_) { // the default costs 0 cycles: nothing to add
-            sc_core::sc_time delay = self->qk_.get_local_time();
-            self->clock_->charge(COST_TLB_L1_HIT, 1, delay);
-            self->qk_.set(delay);
-        }
+        self->charge_l1_hit();
         return hit;
     }
     TranslateTxn txn{side, va, nullptr};
@@ -43,6 +39,15 @@ const struct mtlb_entry *Vcpu::op_translate(void *ctx, unsigned, enum vmm_tlb_si
     self->tlb->b_transport(txn, delay);
     self->qk_.set(delay);
     return txn.entry;
+}
+
+void Vcpu::charge_l1_hit()
+{
+    if (l1_hit_cycles_) { // the default costs 0 cycles: nothing to add
+        sc_core::sc_time delay = qk_.get_local_time();
+        clock_->charge(COST_TLB_L1_HIT, 1, delay);
+        qk_.set(delay);
+    }
 }
 
 void Vcpu::vmm_call(VmmTxn &txn)
@@ -185,7 +190,17 @@ void Vcpu::run()
         if (guest_event_is_reference(static_cast<enum guest_event_kind>(ev->kind))) {
             ++unbilled_refs;
             qk_.inc(ref_time);
-            engine_event(&engine_, ev, st, &res);
+            // the hit path: a present L1 MRU translation finishes a plain reference here, as
+            // engine_event would (op_translate's direct path, then the counts)
+            const struct mtlb_entry *hit;
+            if (engine_plain_reference(&engine_, ev) &&
+                (hit = machine_tlb_lookup_mru_present(
+                     mach_, engine_side(static_cast<enum guest_event_kind>(ev->kind)), ev->va)) != nullptr) {
+                charge_l1_hit();
+                engine_count_hit(st, ev);
+            } else {
+                engine_event(&engine_, ev, st, &res);
+            }
             if (++refs == observe_at) {
                 bill_refs();
                 observe_at = rp_->observe(rp_->observer_ctx, cpu_, refs);

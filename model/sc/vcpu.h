@@ -69,6 +69,7 @@ class Vcpu : public sc_core::sc_module, public LtInitiator<TranslateProtocol>, p
     static const struct engine_ops ops_;
 
     void vmm_call(VmmTxn &txn);
+    void charge_l1_hit(); // what the MachineTlb charges for an L1 hit, on the direct path
     void sync();         // the quantum keeper's sync, then the time IPIs took meanwhile
     void collect_owed(); // adds that time to the local time
 

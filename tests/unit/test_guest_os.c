@@ -280,7 +280,7 @@ static void test_frames_skip_io(void)
     fault(os, 0, VMM_FAULT_ALT_DTLB, GE_LOAD, R1 + 0x123456, &out);
     CHECK_EV(out, 0, GE_ITC_D, R1 + 0x123456, 0x10007e1, 0x960);
     CHECK_EQ(guest_os_get_stats(os).frames_allocated, 42);
-    CHECK_EQ(mem.words.n, 0); /* walker off: nothing written to memory */
+    CHECK_EQ(mem.lines.n, 0); /* walker off: nothing written to memory */
     done(os, &mem);
 
     /* a fresh guest whose first frame is 16 MiB: [0, 16 MiB) holds the VGA hole, so the frame
@@ -413,7 +413,7 @@ static void test_fault_kinds(void)
     fault(os, 0, VMM_FAULT_ALT_ITLB, GE_IFETCH, R2, &out);
     CHECK_EV(out, 0, GE_ITC_I, R2, 0x47e1, 0xa38);
     CHECK_EQ(guest_os_get_stats(os).pt_pages_allocated, 0);
-    CHECK_EQ(mem.words.n, 0);
+    CHECK_EQ(mem.lines.n, 0);
     done(os, &mem);
 }
 
@@ -620,7 +620,7 @@ static void test_munmap(void)
     munmap_(os, 0, R3 + 0x4000, 1, &out);
     CHECK_EQ(out.n, 1);
     CHECK_EV(out, 0, GE_PTC_L, R3 + 0x4000, 14, 0);
-    CHECK_EQ(mem.words.n, 0);
+    CHECK_EQ(mem.lines.n, 0);
     done(os, &mem);
 }
 

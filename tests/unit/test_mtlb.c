@@ -163,6 +163,50 @@ static void test_tr_never_evicted(void)
     mtlb_free(&t);
 }
 
+/* A lookup that repeats the last miss (same va and rid) is answered without a search as long as
+ * nothing was given to the TLB since (mtlb_lookup_slow): it must still count as a miss at both
+ * levels, and anything that could make it hit (an insert, an L1 fill from an L2 hit, a TR)
+ * must make the next lookup search again. Default levels: L1 32 x 4 KiB, L2 128 of any size. */
+static void test_repeated_miss(void)
+{
+    struct mtlb_params p;
+    mtlb_params_default(&p);
+    struct mtlb t;
+    CHECK_EQ(mtlb_init_params(&t, &p), 0);
+    const uint64_t r3 = UINT64_C(0x6000000000000000), va = r3 + 0x155008;
+    enum mtlb_hit hit;
+    CHECK(mtlb_lookup_level(&t, va, 1, &hit) == NULL);
+    CHECK(mtlb_lookup_level(&t, va, 1, &hit) == NULL);
+    CHECK_EQ(hit, MTLB_MISS);
+    CHECK_EQ(t.l1.stats.misses, 2);
+    CHECK_EQ(t.l2.stats.misses, 2);
+    /* a purge removes, never adds: still a miss (3) */
+    mtlb_purge(&t, va, PS16K, 1);
+    CHECK(mtlb_lookup(&t, va, 1) == NULL);
+    CHECK_EQ(t.l2.stats.misses, 3);
+    /* the 16 KiB page inserted at another address of it (L1 gets the piece 0x154000, not va's):
+     * va's lookup misses L1 (4) and hits L2 */
+    mtlb_insert(&t, r3 + 0x154000, 1, PS16K, UINT64_C(0x40000661));
+    CHECK(mtlb_lookup_level(&t, va, 1, &hit) != NULL);
+    CHECK_EQ(hit, MTLB_HIT_L2);
+    CHECK_EQ(t.l1.stats.misses, 4);
+    CHECK_EQ(t.l2.stats.misses, 3);
+    /* another rid at the same va is searched (and misses) */
+    CHECK(mtlb_lookup(&t, va, 2) == NULL);
+    CHECK_EQ(t.l2.stats.misses, 4);
+    /* a miss, then a TR over it: a hit (a TR hit counts as an L2 hit) */
+    const uint64_t vb = r3 + 0x400010;
+    CHECK(mtlb_lookup(&t, vb, 1) == NULL);
+    mtlb_insert_tr(&t, 0, r3 + 0x400000, 1, 16, UINT64_C(0x80000661));
+    CHECK(mtlb_lookup_level(&t, vb, 1, &hit) == &t.tr[0]);
+    CHECK_EQ(hit, MTLB_HIT_L2);
+    /* a miss at L1 then an L2 hit fills L1: vc misses L1 twice, hits L2, then L1 */
+    const uint64_t vc = r3 + 0x157010;
+    CHECK(mtlb_lookup_level(&t, vc, 1, &hit) != NULL && hit == MTLB_HIT_L2);
+    CHECK(mtlb_lookup_level(&t, vc, 1, &hit) != NULL && hit == MTLB_HIT_L1);
+    mtlb_free(&t);
+}
+
 int main(void)
 {
     test_lru_cyclic();
@@ -171,5 +215,6 @@ int main(void)
     test_purge_range_rid();
     test_insert_purges_overlaps();
     test_tr_never_evicted();
+    test_repeated_miss();
     return check_report("test_mtlb");
 }

@@ -3,8 +3,8 @@
  * it whole, from both levels, including the L1 4 KiB pieces that lie outside the purge range
  * (issue 7, point 1): ptc.l (small, equal, scan-sized parents), the overlap purge of an insert,
  * ptc.e, a remote purge through rr0, an itr (its purge, and a TR slot overwritten), an L2
- * capacity eviction (L1 is inclusive), and pieces held by a single-page-size L2 and by an L1 of
- * every page size. Expected values are derived by hand in the comments from mtlb.h and
+ * capacity eviction (L1 is inclusive), pieces held by a single-page-size L2 and by an L1 of
+ * every page size, and L1 entries no L2 entry backs (a TR's pieces, a page L2 refused). Expected values are derived by hand in the comments from mtlb.h and
  * tlb_level.h.
  */
 #include "../../model/machine/machine.h"
@@ -215,6 +215,39 @@ static void test_pieces_of_pieces(void)
     mtlb_free(&t);
 }
 
+/* mtlb_purge searches L1 only when L2 lost something, unless an L1 entry may be backed by no
+ * L2 entry: a TR's piece, or a page L2 refused. Both must still go. */
+static void test_l1_without_l2_copy(void)
+{
+    /* TR 0 = 64 KiB at 0x200000, referenced at 0x20f008: TR hit, L1 piece 0x20f000 (parent
+     * 16). A 4 KiB ptc.l at 0x200000 finds nothing in L2 (l2 purged 0) but overlaps the TR:
+     * L1 drops the TR's piece (l1 purged 1); the TR itself stays (the next lookup: L2 hit). */
+    struct mtlb t;
+    init(&t, 4, 12, 8, 0);
+    mtlb_insert_tr(&t, 0, R3 + 0x200000, RID, 16, PTE(0x100000));
+    CHECK_EQ(look(&t, R3 + 0x20f008), MTLB_HIT_L2);
+    CHECK_EQ(mtlb_purge(&t, R3 + 0x200000, 12, RID), 0);
+    CHECK_EQ(t.l1.stats.purged, 1);
+    CHECK_EQ(t.l1.nvalid, 0);
+    CHECK_EQ(look(&t, R3 + 0x20f008), MTLB_HIT_L2);
+    /* ... while a purge next to the TR (16 KiB at 0x210000, outside it) leaves its piece */
+    CHECK_EQ(mtlb_purge(&t, R3 + 0x210000, 14, RID), 0);
+    CHECK_EQ(t.l1.stats.purged, 1);
+    CHECK_EQ(look(&t, R3 + 0x20f008), MTLB_HIT_L1);
+    mtlb_free(&t);
+
+    /* L2 holds 16 KiB pages only: a 4 KiB page at 0x30000 is refused there (l2 rejected 1)
+     * and cached by L1 alone. Its ptc.l finds nothing in L2 (0) and removes it from L1. */
+    init(&t, 4, 12, 8, 14);
+    CHECK(mtlb_insert(&t, R3 + 0x30000, RID, 12, PTE(0x7000)) != NULL);
+    CHECK_EQ(t.l2.stats.rejected, 1);
+    CHECK_EQ(look(&t, R3 + 0x30008), MTLB_HIT_L1);
+    CHECK_EQ(mtlb_purge(&t, R3 + 0x30000, 12, RID), 0);
+    CHECK_EQ(t.l1.stats.purged, 1);
+    CHECK_EQ(look(&t, R3 + 0x30008), MTLB_MISS);
+    mtlb_free(&t);
+}
+
 int main(void)
 {
     test_ptc_l();
@@ -224,5 +257,6 @@ int main(void)
     test_itr();
     test_l2_eviction_inclusive();
     test_pieces_of_pieces();
+    test_l1_without_l2_copy();
     return check_report("test_tlb_purge_whole");
 }

@@ -59,8 +59,9 @@ if command -v gnuplot >/dev/null 2>&1; then
         grep -q "($f.png)" "$tmp/out/report/index.md" || { echo "FAIL: index.md does not show $f.png" >&2; fail=1; }
         grep -q "src=\"$f.svg\"" "$tmp/out/report/index.html" || { echo "FAIL: index.html does not show $f.svg" >&2; fail=1; }
     done
-    # the headline table: the run's 4000 references after the warm-up
-    grep -q '^| out | ok | 4000 |' "$tmp/out/report/index.md" || { echo "FAIL: index.md lacks the headline rates" >&2; fail=1; }
+    # the headline table: the run (named after its experiment, small) and its 4000 references
+    # after the warm-up
+    grep -q '^| small | ok | 4000 |' "$tmp/out/report/index.md" || { echo "FAIL: index.md lacks the headline rates" >&2; fail=1; }
     "$vhptsim" report "$tmp" >/dev/null 2>&1; [ $? -eq 2 ] || { echo "FAIL: report of a non-result must exit 2" >&2; fail=1; }
 fi
 exit $fail

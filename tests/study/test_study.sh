@@ -281,7 +281,7 @@ for p in purge=ptc_ga purge=ptc_e; do
         w=1
         for fig in cycles entries machine_purges; do
             v=$(grep "^vm.vmm.purge.$op.$fig," "$tmp/purge/$p/stats.csv" | cut -d, -f2)
-            bar=$(awk -v p="$p" -v c="$col" '$1 == p { print $c }' "$tmp/purge/report/purges-$w.dat")
+            bar=$(awk -v p="\"$p\"" -v c="$col" '$1 == p { print $c }' "$tmp/purge/report/purges-$w.dat") # names quoted
             awk -v b="$bar" -v v="$v" -v n="$n" 'BEGIN { e = v / n; d = b - e; exit !(d <= 1e-6 * (e + 1) && -d <= 1e-6 * (e + 1)) }' ||
                 say "$p: purges-$w.dat $op is $bar, stats say $v / $n"
             checked=$((checked + 1))

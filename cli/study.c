@@ -267,14 +267,16 @@ int study_main(struct config_doc *d, const struct study_options *o)
         return 1;
     }
     st.sweep->n_axes = 0;
+    const yaml_node_t *report_key = config_doc_key_node(d, "report"); /* taken out below */
+    const yaml_mark_t report_mark = report_key ? report_key->start_mark : (yaml_mark_t){0, 0, 0};
     if (sweep_take(st.sweep, d, err, sizeof err) != 0 || report_spec_take(&st.report, st.sweep, d, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
         goto out;
     }
     if (st.sweep->n_axes == 0) {
-        yaml_node_t *k = config_doc_key_node(d, "report");
-        fprintf(stderr, "%s:%lu: error: 'report' needs a 'sweep' (the report of one run: vhptsim report DIR)\n", d->path,
-                k ? (unsigned long)k->start_mark.line + 1 : 1ul);
+        const struct schema_ctx ctx = config_doc_ctx(d, err, sizeof err);
+        schema_error_at(&ctx, report_mark, "'report' needs a 'sweep' (the report of one run: vhptsim report DIR)");
+        fprintf(stderr, "%s\n", err);
         goto out;
     }
     if (check_overrides(d, st.sweep) != 0 || resolve_points(&st, d) != 0)

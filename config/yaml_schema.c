@@ -42,6 +42,50 @@ int schema_error(const struct schema_ctx *ctx, const yaml_node_t *node, const ch
     return -1;
 }
 
+/* The index of the option that created a node, or -1 for a node of the file. */
+static long option_of(const struct schema_ctx *ctx, const yaml_node_t *node)
+{
+    const size_t line = node->start_mark.line;
+    return line >= SCHEMA_ORIGIN_LINE && line - SCHEMA_ORIGIN_LINE < ctx->n_origins ? (long)(line - SCHEMA_ORIGIN_LINE)
+                                                                                   : -1;
+}
+
+/* The node of node's subtree (itself included) that the latest option created, or NULL. */
+static const yaml_node_t *latest_option_node(const struct schema_ctx *ctx, const yaml_node_t *node, int depth)
+{
+    if (!node || depth > 64)
+        return NULL;
+    const yaml_node_t *best = option_of(ctx, node) >= 0 ? node : NULL;
+    const yaml_node_t *found;
+    if (node->type == YAML_SEQUENCE_NODE) {
+        for (const yaml_node_item_t *it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++)
+            if ((found = latest_option_node(ctx, yaml_document_get_node(ctx->doc, *it), depth + 1)) &&
+                (!best || option_of(ctx, found) > option_of(ctx, best)))
+                best = found;
+    } else if (node->type == YAML_MAPPING_NODE) {
+        for (const yaml_node_pair_t *pr = node->data.mapping.pairs.start; pr < node->data.mapping.pairs.top; pr++)
+            if ((found = latest_option_node(ctx, yaml_document_get_node(ctx->doc, pr->value), depth + 1)) &&
+                (!best || option_of(ctx, found) > option_of(ctx, best)))
+                best = found;
+    }
+    return best;
+}
+
+const yaml_node_t *schema_option_in(const struct schema_ctx *ctx, const yaml_node_t *node)
+{
+    return latest_option_node(ctx, node, 0);
+}
+
+int schema_error_in(const struct schema_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
+{
+    const yaml_node_t *opt = latest_option_node(ctx, node, 0);
+    va_list ap;
+    va_start(ap, fmt);
+    error_at(ctx, (opt ? opt : node)->start_mark, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
 static const char *scalar_text(const yaml_node_t *node) { return (const char *)node->data.scalar.value; }
 
 static int need_scalar(const struct schema_ctx *ctx, yaml_node_t *node, const char *what)

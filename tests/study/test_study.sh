@@ -51,6 +51,13 @@ bad_set "--set run.length: error: expected KEY=VALUE" --set run.length
 bad_set "--set machine.walker_hit=[0, 1: error: malformed YAML value" --set 'machine.walker_hit=[0, 1'
 bad_set "--set guest.region_page_size.3=32K: error: 32768 bytes is not an IA-64 page size" --set guest.region_page_size.3=32K
 bad_set "--set workload.kind.x=1: error: 'workload.kind' is a value, not a section" --set workload.kind.x=1
+# a check of the file's keys together blames the option that made it fail, not the file
+bad_set "--set name=a/b: error: name may hold letters" --set name=a/b
+cp "$tmp/base.yaml" "$tmp/base.orig"
+printf 'machine: {walker_hit: [0, 1, 0], dtlb: {l1: {entries: 32, ways: 0}}}\n' >>"$tmp/base.yaml"
+bad_set "--set machine.dtlb.l1.ways=3: error: impossible TLB level" --set machine.dtlb.l1.ways=3
+bad_set "--set machine.walker_hit.0=0.5: error: 'walker_hit' holds the L1, L2, L3 probabilities" --set machine.walker_hit.0=0.5
+mv "$tmp/base.orig" "$tmp/base.yaml"
 
 # ---- sweep expansion and point names (first key slowest, values as written) -------------
 cat >"$tmp/study.yaml" <<'EOF'
@@ -124,9 +131,11 @@ bad_study "bad.yaml:3:3: error: unknown key 'vtlb_sise'" $'name: b\nsweep:\n  vm
 bad_study "bad.yaml:3:9: error: sweep key 'seed' needs a non-empty list of values" $'name: b\nsweep:\n  seed: 3'
 bad_study "bad.yaml:3:13: error: sweep value '1' of 'seed' repeats an earlier one" $'name: b\nsweep:\n  seed: [1, 1]'
 bad_study "bad.yaml:3:3: error: 'name' cannot be swept" $'name: b\nsweep:\n  name: [a, b]'
-bad_study "bad.yaml:4:1: error: report x 'vcpus' is not a swept key" $'name: b\nsweep:\n  seed: [1]\nreport: {x: vcpus}'
+bad_study "bad.yaml:4:13: error: report x 'vcpus' is not a swept key" $'name: b\nsweep:\n  seed: [1]\nreport: {x: vcpus}'
+bad_study "--set report.x=vcpus: error: report x 'vcpus' is not a swept key" $'name: b\nsweep:\n  seed: [1]\nreport: {x: seed}' \
+    --set report.x=vcpus
 bad_study "bad.yaml:4:14: error: 'nope!' is not a statistic name" $'name: b\nsweep:\n  seed: [1]\nreport: {y: [nope!]}'
-bad_study "error: 'report' needs a 'sweep'" $'name: b\nreport: {y: [refs]}'
+bad_study "bad.yaml:2:1: error: 'report' needs a 'sweep'" $'name: b\nreport: {y: [refs]}'
 bad_study "--set seed=3: error: 'seed' is swept" $'name: b\nsweep:\n  seed: [1, 2]' --set seed=3
 # a directory that is not a study is not written into
 mkdir -p "$tmp/foreign" && echo mine >"$tmp/foreign/notes.txt"

@@ -11,13 +11,7 @@
 #include "../model/stats/result_dir.h"
 #include "../model/util/input_file.h"
 
-static uint64_t name_hash(const char *s)
-{
-    uint64_t h = UINT64_C(14695981039346656037); /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * UINT64_C(1099511628211);
-    return h;
-}
+static uint64_t name_hash(const char *s) { return u64_hash_bytes(s, strlen(s)); }
 
 /* The index of a statistic name, or -1. A hash collision falls back to a scan. */
 static long stat_index(const struct report_data *r, const char *name)

@@ -16,6 +16,7 @@
 #include "../model/stats/provenance.h"
 #include "../model/stats/result_dir.h"
 #include "../model/util/input_file.h"
+#include "../model/util/u64_map.h"
 #include "cli_util.h"
 #include "report.h"
 #include "report_data.h"
@@ -92,17 +93,38 @@ static int check_overrides(struct config_doc *d, const struct sweep *s)
     return 0;
 }
 
+/* Points i and j (j < i) resolved to the same configuration: two spellings of one value
+ * (32K and 32768, 1 and 01). Named at the later value of the first axis where they differ. */
+static void same_config_error(const struct study *st, struct config_doc *d, size_t j, size_t i)
+{
+    size_t a_idx[SWEEP_MAX_AXES], b_idx[SWEEP_MAX_AXES];
+    sweep_point_indices(st->sweep, j, a_idx);
+    sweep_point_indices(st->sweep, i, b_idx);
+    size_t a = 0;
+    while (a + 1 < st->sweep->n_axes && a_idx[a] == b_idx[a])
+        a++;
+    const struct sweep_axis *ax = &st->sweep->axis[a];
+    char err[1024];
+    const struct schema_ctx ctx = config_doc_ctx(d, err, sizeof err);
+    schema_error(&ctx, yaml_document_get_node(&d->doc, ax->value_ids[b_idx[a]]),
+                 "sweep value '%s' of '%s' gives the same configuration as '%s' (points %s and %s): a value twice",
+                 ax->labels[b_idx[a]], ax->key, ax->labels[a_idx[a]], st->points[j].name, st->points[i].name);
+    fprintf(stderr, "%s\n", err);
+}
+
 /* Every point resolved through the schema before anything runs: a bad value of any point is
- * reported first, with its place in the file. */
+ * reported first, with its place in the file; two points of one configuration are an error. */
 static int resolve_points(struct study *st, struct config_doc *d)
 {
     static struct run_config c; /* large: off the stack */
     char err[1024];
+    struct u64_map seen; /* hash of a point's configuration -> the point */
     st->points = calloc(st->sweep->n_points, sizeof *st->points);
-    if (!st->points) {
+    if (!st->points || u64_map_init(&seen) != 0) {
         cli_error("run: out of memory");
         return -1;
     }
+    int rc = -1;
     st->n_points = st->sweep->n_points;
     for (size_t i = 0; i < st->n_points; i++) {
         struct study_point *p = &st->points[i];
@@ -110,17 +132,31 @@ static int resolve_points(struct study *st, struct config_doc *d)
         run_config_default(&c);
         if (sweep_apply(st->sweep, d, i, err, sizeof err) != 0 || run_config_from_doc(&c, d, err, sizeof err) != 0) {
             fprintf(stderr, "%s\n  (in point %s)\n", err, p->name);
-            return -1;
+            goto out;
         }
         /* the bytes the point's run writes as its config.yaml (header comment included) */
         if (!(p->config = run_config_text(&c, provenance_config_header(), &p->config_len))) {
             cli_error("run: out of memory");
-            return -1;
+            goto out;
+        }
+        const uint64_t h = u64_hash_bytes(p->config, p->config_len);
+        const uint64_t *other = u64_map_get(&seen, h);
+        if (other && st->points[*other].config_len == p->config_len &&
+            memcmp(st->points[*other].config, p->config, p->config_len) == 0) {
+            same_config_error(st, d, (size_t)*other, i);
+            goto out;
+        }
+        if (!other && u64_map_put(&seen, h, i) != 0) { /* (a hash shared by two configurations: not compared) */
+            cli_error("run: out of memory");
+            goto out;
         }
         if (i == 0)
             snprintf(st->name, sizeof st->name, "%s", c.name);
     }
-    return 0;
+    rc = 0;
+out:
+    u64_map_free(&seen);
+    return rc;
 }
 
 /* The output directory: a study's (docs/results.md), locked for the whole study; a new or empty

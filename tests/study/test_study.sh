@@ -131,6 +131,14 @@ bad_study "bad.yaml:3:3: error: unknown key 'vtlb_sise'" $'name: b\nsweep:\n  vm
 bad_study "bad.yaml:3:9: error: sweep key 'seed' needs a non-empty list of values" $'name: b\nsweep:\n  seed: 3'
 bad_study "bad.yaml:3:13: error: sweep value '1' of 'seed' repeats an earlier one" $'name: b\nsweep:\n  seed: [1, 1]'
 bad_study "bad.yaml:3:3: error: 'name' cannot be swept" $'name: b\nsweep:\n  name: [a, b]'
+# one value spelt twice (32K is 32768, 01 is 1): two points of one configuration
+bad_study "bad.yaml:3:24: error: sweep value '32768' of 'vmm.vtlb_size' gives the same configuration as '32K'" \
+    $'name: b\nsweep:\n  vmm.vtlb_size: [32K, 32768]'
+bad_study "bad.yaml:3:13: error: sweep value '01' of 'seed' gives the same configuration as '1'" $'name: b\nsweep:\n  seed: [1, 01]'
+# a key inside another swept key: each point would set it twice, the later value silently winning
+bad_study "bad.yaml:4:3: error: sweep key 'guest.region_page_size' is given twice: 'guest.region_page_size.3' already sets it" \
+    $'name: b\nsweep:\n  guest.region_page_size.3: [16K, 64K]\n  guest.region_page_size: [{3: 16K}]'
+bad_study "bad.yaml:4:3: error: sweep key 'seed' is given twice" $'name: b\nsweep:\n  seed: [1]\n  seed: [2]'
 bad_study "bad.yaml:4:13: error: report x 'vcpus' is not a swept key" $'name: b\nsweep:\n  seed: [1]\nreport: {x: vcpus}'
 bad_study "--set report.x=vcpus: error: report x 'vcpus' is not a swept key" $'name: b\nsweep:\n  seed: [1]\nreport: {x: seed}' \
     --set report.x=vcpus

@@ -441,6 +441,20 @@ int cmd_run(int argc, char **argv)
         status = why[0] ? EXIT_USAGE : EXIT_RUNTIME;
         goto out;
     }
+    /* a trace (its length unknown up front) that ended inside a vCPU's warm-up, or at its end:
+     * nothing of that vCPU was measured (short of it, its counters never reset and would report
+     * the warm-up as measured) */
+    for (unsigned i = 0; i < p.nr_vcpus; i++) {
+        if (c.warmup && (!rs.have_base[i] || p.cpu[i].stats.refs <= c.warmup)) {
+            fprintf(stderr,
+                    "%s: error: run.warmup is %llu references per vCPU, but vCPU %u of the trace %s has %llu: the "
+                    "warm-up takes all of them and nothing would be measured (lower run.warmup)\n",
+                    c.warmup_place[0] ? c.warmup_place : config_path, (unsigned long long)c.warmup, i, c.trace_path,
+                    (unsigned long long)p.cpu[i].stats.refs);
+            status = EXIT_USAGE;
+            goto out;
+        }
+    }
     uint64_t simulated = 0; /* references, warm-up included */
     for (unsigned i = 0; i < p.nr_vcpus; i++)
         simulated += p.cpu[i].stats.refs;

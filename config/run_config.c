@@ -477,6 +477,26 @@ static int cross_check(const struct schema_ctx *ctx, yaml_node_t *root, struct r
             return schema_error(ctx, v ? v : root, "name may hold letters, digits, '-', '_' and '.' (not first)");
         }
     }
+    /* a warm-up as long as the run measures nothing (its counters never reset): where the length
+     * is known up front (a generator's, or a trace's run.length), say so now, at run.warmup or
+     * the --set of either that made it so; a trace read to its end is checked after the run */
+    yaml_node_t *run = find_value(ctx->doc, root, "run");
+    yaml_node_t *warmup = run ? find_value(ctx->doc, run, "warmup") : NULL;
+    c->warmup_place[0] = '\0';
+    if (warmup)
+        schema_place(ctx, warmup->start_mark, c->warmup_place, sizeof c->warmup_place);
+    if (c->warmup && c->warmup >= c->length && (c->length || c->source == SOURCE_GENERATOR)) {
+        yaml_node_t *length = run ? find_value(ctx->doc, run, "length") : NULL;
+        const yaml_node_t *at = length && length->start_mark.line >= SCHEMA_ORIGIN_LINE &&
+                                        (!warmup || length->start_mark.line > warmup->start_mark.line)
+                                    ? length
+                                : warmup ? warmup
+                                         : root;
+        return schema_error(ctx, at,
+                            "run.warmup (%llu references per vCPU) must be less than run.length (%llu): the whole run "
+                            "would be warm-up, nothing measured",
+                            (unsigned long long)c->warmup, (unsigned long long)c->length);
+    }
     c->platform.nr_vcpus = c->vcpus;
     c->guest.nr_vcpus = c->vcpus;
     c->workload.nr_vcpus = c->vcpus;

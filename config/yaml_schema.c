@@ -12,15 +12,20 @@
 #include "../model/util/input_file.h"
 #include "../model/util/num_parse.h"
 
+void schema_place(const struct schema_ctx *ctx, yaml_mark_t mark, char *buf, size_t len)
+{
+    if (mark.line >= SCHEMA_ORIGIN_LINE && mark.line - SCHEMA_ORIGIN_LINE < ctx->n_origins)
+        snprintf(buf, len, "%s", ctx->origins[mark.line - SCHEMA_ORIGIN_LINE]);
+    else
+        snprintf(buf, len, "%s:%lu:%lu", ctx->path, (unsigned long)mark.line + 1, (unsigned long)mark.column + 1);
+}
+
 static int error_at(const struct schema_ctx *ctx, yaml_mark_t mark, const char *fmt, va_list ap)
 {
-    char msg[384];
+    char msg[384], place[1100];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    if (mark.line >= SCHEMA_ORIGIN_LINE && mark.line - SCHEMA_ORIGIN_LINE < ctx->n_origins)
-        snprintf(ctx->err, ctx->errlen, "%s: error: %s", ctx->origins[mark.line - SCHEMA_ORIGIN_LINE], msg);
-    else
-        snprintf(ctx->err, ctx->errlen, "%s:%lu:%lu: error: %s", ctx->path, (unsigned long)mark.line + 1,
-                 (unsigned long)mark.column + 1, msg);
+    schema_place(ctx, mark, place, sizeof place);
+    snprintf(ctx->err, ctx->errlen, "%s: error: %s", place, msg);
     return -1;
 }
 

@@ -71,6 +71,9 @@ int schema_load_mapping(const struct schema_ctx *ctx, yaml_node_t *map, void *ba
 /* Emits a mapping of every field of base. */
 int schema_emit_mapping(yaml_emitter_t *em, const void *base, const struct field *fields);
 
+/* Where a mark is, as messages name it: "FILE:LINE:COLUMN", or the option ("--set KEY=VALUE"). */
+void schema_place(const struct schema_ctx *ctx, yaml_mark_t mark, char *buf, size_t len);
+
 /* Helpers for custom fields. */
 int schema_error(const struct schema_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

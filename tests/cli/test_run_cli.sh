@@ -51,6 +51,26 @@ YAML
 cmp -s "$tmp/out/stats.yaml" "$tmp/trace-out/stats.yaml" ||
     { echo "FAIL: the workload's vtrace does not reproduce the generator's statistics" >&2; fail=1; }
 "$vhptsim" workload --help | grep -q -- --output || { echo "FAIL: workload --help" >&2; fail=1; }
+# a warm-up as long as the run measures nothing: refused up front where the length is known (a
+# generator's run.length), at the option or the key that made it so; nothing written
+"$vhptsim" run -q -o "$tmp/warm" --set run.length=1000 --set run.warmup=5000 "$tmp/small.yaml" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q '^--set run.warmup=5000: error: run.warmup (5000 references per vCPU) must be less than run.length (1000)' "$tmp/err" ||
+    { echo "FAIL: warm-up longer than the run: $(cat "$tmp/err")" >&2; fail=1; }
+"$vhptsim" run -q -o "$tmp/warm" --set run.length=1000 "$tmp/small.yaml" 2>"$tmp/err" # small.yaml: warmup 1000
+[ $? -eq 2 ] && grep -q '^--set run.length=1000: error: run.warmup (1000 references per vCPU) must be less than run.length (1000)' "$tmp/err" ||
+    { echo "FAIL: warm-up as long as the run: $(cat "$tmp/err")" >&2; fail=1; }
+[ ! -e "$tmp/warm" ] || { echo "FAIL: a refused warm-up wrote a result" >&2; fail=1; }
+# a trace (run.length 0: read to its end) of 3 references per vCPU: a warm-up of 3 takes them all
+# (exit 2 naming run.warmup, line 5 column 26, and the count), one of 2 leaves exactly 1 measured
+printf 'vcpus 1\nrr 3 rid=0x10 ps=16 ve=1\nld 0x6000000000010000 8\nld 0x6000000000010008 8\nld 0x6000000000010010 8\n' >"$tmp/three.vtr"
+printf 'name: three\nsource: vtrace\ntrace: {path: three.vtr}\nguest: {enabled: false}\nrun: {length: 0, warmup: 3}\n' >"$tmp/three.yaml"
+"$vhptsim" run -q -o "$tmp/warm" "$tmp/three.yaml" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "^$tmp/three.yaml:5:26: error: run.warmup is 3 references per vCPU, but vCPU 0 of the trace .*three.vtr has 3: the warm-up takes all of them" "$tmp/err" ||
+    { echo "FAIL: a trace no longer than its warm-up: $(cat "$tmp/err")" >&2; fail=1; }
+[ ! -e "$tmp/warm" ] || { echo "FAIL: a trace shorter than its warm-up wrote a result" >&2; fail=1; }
+"$vhptsim" run -q -o "$tmp/warm" --set run.warmup=2 "$tmp/three.yaml" || { echo "FAIL: warm-up 2 of 3" >&2; fail=1; }
+grep -qx 'cpu0.refs: 1' "$tmp/warm/stats.yaml" || { echo "FAIL: 3 references after a warm-up of 2 should leave 1" >&2; fail=1; }
+
 # the report of one run: figures in PNG and SVG under report/, index.md/html that show them
 if command -v gnuplot >/dev/null 2>&1; then
     VHPTSIM="$vhptsim" "$src/scripts/plot" "$tmp/out" >/dev/null || { echo "FAIL: scripts/plot" >&2; fail=1; }

@@ -9,16 +9,20 @@
 #define WATCH_MAX 64
 
 static struct result_dir *volatile watched[WATCH_MAX];
+static const char *volatile watched_files[WATCH_MAX];
 
 static void on_signal(int sig)
 {
-    for (int i = 0; i < WATCH_MAX; i++)
+    for (int i = 0; i < WATCH_MAX; i++) {
         if (watched[i])
             result_dir_abort_now(watched[i]);
+        if (watched_files[i])
+            unlink(watched_files[i]);
+    }
     _exit(128 + sig);
 }
 
-int signal_cleanup_watch(struct result_dir *d)
+static void install(void)
 {
     static int installed;
     if (!installed) {
@@ -35,6 +39,11 @@ int signal_cleanup_watch(struct result_dir *d)
         }
         installed = 1;
     }
+}
+
+int signal_cleanup_watch(struct result_dir *d)
+{
+    install();
     for (int i = 0; i < WATCH_MAX; i++) {
         if (!watched[i]) {
             watched[i] = d;
@@ -49,4 +58,23 @@ void signal_cleanup_forget(struct result_dir *d)
     for (int i = 0; i < WATCH_MAX; i++)
         if (watched[i] == d)
             watched[i] = NULL;
+}
+
+int signal_cleanup_watch_file(const char *path)
+{
+    install();
+    for (int i = 0; i < WATCH_MAX; i++) {
+        if (!watched_files[i]) {
+            watched_files[i] = path;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void signal_cleanup_forget_file(const char *path)
+{
+    for (int i = 0; i < WATCH_MAX; i++)
+        if (watched_files[i] == path)
+            watched_files[i] = NULL;
 }

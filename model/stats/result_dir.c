@@ -243,6 +243,26 @@ static int output_name(const char *dir, char *final, char *err, size_t errlen)
     return 0;
 }
 
+/* Whether errno says the place itself is unusable (a read-only file system, no permission, a
+ * missing or non-directory parent): bad output (exit 2), not an I/O failure. */
+static int bad_place(int e) { return e == EROFS || e == EACCES || e == EPERM || e == ENOENT || e == ENOTDIR; }
+
+/* Whether dir (an existing directory) is a mount point (the root of a mounted file system, bind
+ * mounts included): nothing can be renamed into its place. */
+static int mount_point(const char *dir)
+{
+#ifdef STATX_ATTR_MOUNT_ROOT
+    struct statx sx;
+    if (statx(AT_FDCWD, dir, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) == 0 &&
+        (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+        return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+#endif
+    char parent[RESULT_PATH_MAX + 4]; /* older kernels: another device than its parent's */
+    snprintf(parent, sizeof parent, "%s/..", dir);
+    struct stat a, b;
+    return stat(dir, &a) == 0 && stat(parent, &b) == 0 && a.st_dev != b.st_dev;
+}
+
 static int set_paths(struct result_dir *d, const char *dir, char *err, size_t errlen)
 {
     if (output_name(dir, d->final, err, errlen) != 0)
@@ -286,15 +306,16 @@ int result_dir_begin(struct result_dir *d, const char *dir, const char *config, 
         return RESULT_REFUSED;
     if (make_parents(d->final) != 0) {
         snprintf(err, errlen, "cannot create the parent directories of %s: %s", d->final, strerror(errno));
-        return RESULT_FAILED;
+        return bad_place(errno) ? RESULT_REFUSED : RESULT_FAILED;
     }
     const int locked = lock_take(&d->lock, (flags & RESULT_WAIT) != 0);
     if (locked != 0) {
+        const int e = errno;
         if (locked > 0)
             snprintf(err, errlen, "%s is being written by another process (it holds %s)", d->final, d->lock.path);
         else
-            snprintf(err, errlen, "cannot lock %s: %s", d->lock.path, strerror(errno));
-        return locked > 0 ? RESULT_BUSY : RESULT_FAILED;
+            snprintf(err, errlen, "cannot write beside %s (its lock %s): %s", d->final, d->lock.path, strerror(e));
+        return locked > 0 ? RESULT_BUSY : bad_place(e) ? RESULT_REFUSED : RESULT_FAILED;
     }
     d->state = ST_LOCKED;
     struct result_info info;
@@ -326,13 +347,21 @@ int result_dir_begin(struct result_dir *d, const char *dir, const char *config, 
     case RESULT_EMPTY:
         break;
     }
+    /* a result is written beside DIR and renamed into its place: a mount point cannot be
+     * replaced (EBUSY), so say so now rather than after the whole run */
+    if (info.kind != RESULT_ABSENT && mount_point(d->final))
+        return refuse(d, RESULT_REFUSED, err, errlen,
+                      "%s is a mount point: a result is written beside its directory and renamed into its place, "
+                      "which a mount point cannot take; name a directory inside it (-o %s/NAME)",
+                      d->final, d->final);
     d->prior = info.kind;
     remove_stale(d);
     if (mkdir(d->tmp, 0777) != 0) {
-        snprintf(err, errlen, "cannot create %s: %s", d->tmp, strerror(errno));
+        const int e = errno;
+        snprintf(err, errlen, "cannot write beside %s (creating %s): %s", d->final, d->tmp, strerror(e));
         result_lock_release(&d->lock);
         d->state = ST_IDLE;
-        return RESULT_FAILED;
+        return bad_place(e) ? RESULT_REFUSED : RESULT_FAILED;
     }
     d->marker_fd = open(d->marker, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0666);
     d->state = ST_WRITING;
@@ -577,15 +606,16 @@ int result_study_begin(struct result_lock *l, const char *dir, unsigned flags, c
         return RESULT_REFUSED;
     if (make_parents(names.final) != 0) {
         snprintf(err, errlen, "cannot create the parent directories of %s: %s", names.final, strerror(errno));
-        return RESULT_FAILED;
+        return bad_place(errno) ? RESULT_REFUSED : RESULT_FAILED;
     }
     const int locked = result_lock_take(l, names.final, (flags & RESULT_WAIT) != 0);
     if (locked != 0) {
+        const int e = errno;
         if (locked > 0)
             snprintf(err, errlen, "%s is being written by another vhptsim (it holds %s)", names.final, l->path);
         else
-            snprintf(err, errlen, "cannot lock %s: %s", l->path, strerror(errno));
-        return locked > 0 ? RESULT_BUSY : RESULT_FAILED;
+            snprintf(err, errlen, "cannot write beside %s (its lock %s): %s", names.final, l->path, strerror(e));
+        return locked > 0 ? RESULT_BUSY : bad_place(e) ? RESULT_REFUSED : RESULT_FAILED;
     }
     struct result_info info;
     int status = RESULT_OK;
@@ -611,7 +641,7 @@ int result_study_begin(struct result_lock *l, const char *dir, unsigned flags, c
         if ((mkdir(names.final, 0777) != 0 && errno != EEXIST) || !(f = fopen(marker, "wx")) ||
             fputs(MARKER_HEADER "\nstudy\n", f) < 0 || fclose(f) != 0) {
             snprintf(err, errlen, "cannot create %s: %s", marker, strerror(errno));
-            status = RESULT_FAILED;
+            status = bad_place(errno) ? RESULT_REFUSED : RESULT_FAILED;
         }
     }
     if (status == RESULT_OK)

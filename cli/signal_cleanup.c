@@ -10,6 +10,7 @@
 
 static struct result_dir *volatile watched[WATCH_MAX];
 static const char *volatile watched_files[WATCH_MAX];
+static struct result_lock *volatile watched_lock;
 
 static void on_signal(int sig)
 {
@@ -19,6 +20,8 @@ static void on_signal(int sig)
         if (watched_files[i])
             unlink(watched_files[i]);
     }
+    if (watched_lock)
+        result_lock_release(watched_lock);
     _exit(128 + sig);
 }
 
@@ -78,3 +81,11 @@ void signal_cleanup_forget_file(const char *path)
         if (watched_files[i] == path)
             watched_files[i] = NULL;
 }
+
+void signal_cleanup_watch_lock(struct result_lock *l)
+{
+    install();
+    watched_lock = l;
+}
+
+void signal_cleanup_forget_lock(void) { watched_lock = NULL; }

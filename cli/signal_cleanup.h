@@ -17,5 +17,9 @@ void signal_cleanup_forget(struct result_dir *d);
  * caller's buffer) until signal_cleanup_forget_file(path). 0, or -1 if all 64 are taken. */
 int signal_cleanup_watch_file(const char *path);
 void signal_cleanup_forget_file(const char *path);
+/* The lock a study holds on its directory (one at a time): released on a signal, so that a
+ * study stopped while it prepares its points or draws its report leaves no DIR.lock. */
+void signal_cleanup_watch_lock(struct result_lock *l);
+void signal_cleanup_forget_lock(void);
 
 #endif

@@ -522,49 +522,92 @@ void result_dir_abort_now(struct result_dir *d)
 
 /* ---- directories written in place: a report added to a result, a study --------------------------- */
 
-int result_dir_add_part(const char *dir, const char *name, enum result_part kind, char *err, size_t errlen)
+int result_dir_add_parts(const char *dir, const char *const *names, size_t n, enum result_part kind, char *err,
+                         size_t errlen)
 {
     struct marker m;
     char path[RESULT_PATH_MAX + RESULT_NAME_MAX + 8];
-    int rc = -1;
-    if (!marker_plain_name(name) || marker_join(path, sizeof path, dir, name) != 0) {
-        snprintf(err, errlen, "'%s' is not a plain name for something inside %s", name, dir);
-        return -1;
-    }
+    int rc = -1, fd = -1;
     if (marker_read(dir, &m) != 0) {
-        snprintf(err, errlen, "%s is not vhptsim's (no %s): not writing '%s' into it", dir, RESULT_MARKER, name);
+        snprintf(err, errlen, "%s is not vhptsim's (no %s): not writing '%s' into it", dir, RESULT_MARKER,
+                 n ? names[0] : "");
         goto out;
     }
+    /* the marker read once and appended to once per new name: a study lists 100000 points */
     const int want_dir = kind != RESULT_PART_FILE;
-    const int i = marker_find(&m, name);
-    struct stat st;
-    const int there = lstat(path, &st) == 0;
-    if (i >= 0 && m.dirs[i] != want_dir) {
-        snprintf(err, errlen, "%s lists '%s' as a %s", dir, name, m.dirs[i] ? "directory" : "file");
-        goto out;
-    }
-    if (i < 0 && there) {
-        snprintf(err, errlen, "%s holds '%s', which vhptsim did not write there: not touching it", dir, name);
-        goto out;
-    }
-    if (i < 0 && marker_append_to(dir, want_dir ? "dir" : "file", name) != 0) {
-        snprintf(err, errlen, "cannot write %s/%s: %s", dir, RESULT_MARKER, strerror(errno));
-        goto out;
-    }
-    if (kind == RESULT_PART_DIR && !there) {
-        char marker[sizeof path + 32];
-        snprintf(marker, sizeof marker, "%s/%s", path, RESULT_MARKER);
-        FILE *f = NULL;
-        if (mkdir(path, 0777) != 0 || !(f = fopen(marker, "wx")) || fputs(MARKER_HEADER "\nstudy\n", f) < 0 ||
-            fclose(f) != 0) {
-            snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+    for (size_t k = 0; k < n; k++) {
+        const char *name = names[k];
+        if (!marker_plain_name(name) || marker_join(path, sizeof path, dir, name) != 0) {
+            snprintf(err, errlen, "'%s' is not a plain name for something inside %s", name, dir);
             goto out;
+        }
+        const int i = marker_find(&m, name);
+        struct stat st;
+        const int there = lstat(path, &st) == 0;
+        if (i >= 0 && m.dirs[i] != want_dir) {
+            snprintf(err, errlen, "%s lists '%s' as a %s", dir, name, m.dirs[i] ? "directory" : "file");
+            goto out;
+        }
+        if (i < 0 && there) {
+            snprintf(err, errlen, "%s holds '%s', which vhptsim did not write there: not touching it", dir, name);
+            goto out;
+        }
+        if (i < 0) {
+            if (fd < 0 && (marker_join(path, sizeof path, dir, RESULT_MARKER) != 0 ||
+                           (fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)) < 0)) {
+                snprintf(err, errlen, "cannot write %s/%s: %s", dir, RESULT_MARKER, strerror(errno));
+                goto out;
+            }
+            if (marker_append(fd, want_dir ? "dir" : "file", name) != 0) {
+                snprintf(err, errlen, "cannot write %s/%s: %s", dir, RESULT_MARKER, strerror(errno));
+                goto out;
+            }
+        }
+        if (kind == RESULT_PART_DIR && !there) {
+            char marker[sizeof path + 32];
+            marker_join(path, sizeof path, dir, name);
+            snprintf(marker, sizeof marker, "%s/%s", path, RESULT_MARKER);
+            FILE *f = NULL;
+            if (mkdir(path, 0777) != 0 || !(f = fopen(marker, "wx")) || fputs(MARKER_HEADER "\nstudy\n", f) < 0 ||
+                fclose(f) != 0) {
+                snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+                goto out;
+            }
         }
     }
     rc = 0;
 out:
+    if (fd >= 0 && close(fd) != 0 && rc == 0) {
+        snprintf(err, errlen, "cannot write %s/%s: %s", dir, RESULT_MARKER, strerror(errno));
+        rc = -1;
+    }
     marker_free(&m);
     return rc;
+}
+
+int result_dir_remove_files(const char *dir, const char *const *names, size_t n, char *err, size_t errlen)
+{
+    struct marker m;
+    if (marker_read(dir, &m) != 0) {
+        snprintf(err, errlen, "%s is not vhptsim's (no %s): removing nothing from it", dir, RESULT_MARKER);
+        marker_free(&m);
+        return -1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        char path[RESULT_PATH_MAX + RESULT_NAME_MAX + 8];
+        struct stat st;
+        const int i = marker_find(&m, names[k]);
+        if (i >= 0 && !m.dirs[i] && marker_join(path, sizeof path, dir, names[k]) == 0 && lstat(path, &st) == 0 &&
+            S_ISREG(st.st_mode))
+            unlink(path);
+    }
+    marker_free(&m);
+    return 0;
+}
+
+int result_dir_add_part(const char *dir, const char *name, enum result_part kind, char *err, size_t errlen)
+{
+    return result_dir_add_parts(dir, &name, 1, kind, err, errlen);
 }
 
 int result_dir_adopt(const char *dir, const char *name)

@@ -178,27 +178,41 @@ static int draw_sweep(const struct report_data *r, struct result_dir *dir, size_
     size_t drawn = 0;
     int per_cpu_mean = 0;
     double lo = INFINITY, hi = -INFINITY, xlo = INFINITY, xhi = -INFINITY;
+    /* one pass over the points: each adds to the cell (series, x) it belongs to (the seeds of a
+     * cell are its samples), so a study of many points is drawn in time linear in them */
+    struct cell {
+        double sum, mn, mx;
+        size_t n;
+        const struct report_point *any;
+    } *cells = calloc(n_series * xa->n, sizeof *cells);
+    if (!cells) {
+        free(pos);
+        fclose(dat);
+        return snprintf(err, errlen, "out of memory"), -1;
+    }
+    for (size_t i = 0; i < r->n_points; i++) {
+        const struct report_point *p = &r->points[i];
+        size_t code = 0;
+        for (size_t a = 0; a < s->n_axes; a++)
+            if (a != ax && a != seed)
+                code = code * s->axis[a].n + p->idx[a];
+        double v;
+        if (!p->ok || report_stat(r, p, stat, &v, &per_cpu_mean) != 0)
+            continue;
+        struct cell *c = &cells[code * xa->n + p->idx[ax]];
+        c->mn = c->n && c->mn < v ? c->mn : v;
+        c->mx = c->n && c->mx > v ? c->mx : v;
+        c->sum += v;
+        c->n++;
+        c->any = p;
+    }
     for (size_t ser = 0; ser < n_series; ser++) {
         int started = 0;
         for (size_t xi = 0; xi < xa->n; xi++) {
-            double sum = 0, mn = INFINITY, mx = -INFINITY;
-            size_t n = 0;
-            const struct report_point *any = NULL;
-            for (size_t i = 0; i < r->n_points; i++) {
-                const struct report_point *p = &r->points[i];
-                size_t code = 0;
-                for (size_t a = 0; a < s->n_axes; a++)
-                    if (a != ax && a != seed)
-                        code = code * s->axis[a].n + p->idx[a];
-                double v;
-                if (code != ser || p->idx[ax] != xi || !p->ok || report_stat(r, p, stat, &v, &per_cpu_mean) != 0)
-                    continue;
-                any = p;
-                sum += v;
-                mn = v < mn ? v : mn;
-                mx = v > mx ? v : mx;
-                n++;
-            }
+            const struct cell *c = &cells[ser * xa->n + xi];
+            const double sum = c->sum, mn = c->mn, mx = c->mx;
+            const size_t n = c->n;
+            const struct report_point *any = c->any;
             if (!n)
                 continue;
             if (!started) {
@@ -219,6 +233,7 @@ static int draw_sweep(const struct report_data *r, struct result_dir *dir, size_
         }
     }
     free(pos);
+    free(cells);
     if (fclose(dat) != 0)
         return snprintf(err, errlen, "cannot write %s.dat", base), -1;
     char caption[400];

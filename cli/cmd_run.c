@@ -460,6 +460,8 @@ int cmd_run(int argc, char **argv)
         simulated += p.cpu[i].stats.refs;
     provenance_stop(&prov, simulated);
     platform_finish(&p);
+    for (unsigned i = 0; rs.have_ts && i < p.nr_vcpus; i++) /* every vCPU's warm-up ended (above) */
+        timeseries_finish(&rs.ts, &p, i);
 
     if (check_time(&p, &rp, err, sizeof err) != 0) {
         cli_error("run: %s", err);

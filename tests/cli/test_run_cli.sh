@@ -51,6 +51,18 @@ YAML
 cmp -s "$tmp/out/stats.yaml" "$tmp/trace-out/stats.yaml" ||
     { echo "FAIL: the workload's vtrace does not reproduce the generator's statistics" >&2; fail=1; }
 "$vhptsim" workload --help | grep -q -- --output || { echo "FAIL: workload --help" >&2; fail=1; }
+# timeseries.csv: whole intervals, then the last partial one as a row of its own. Two vCPUs of
+# 5500 references, warm-up 1000, interval 1000: rows at 2000, 3000, 4000, 5000 and 5500 per vCPU,
+# and each vCPU's rows' cycles sum to its measured cycles.total (every cycle after its warm-up)
+"$vhptsim" run -q -o "$tmp/part" --set vcpus=2 --set run.length=5500 "$tmp/small.yaml" || { echo "FAIL: 5500 references" >&2; fail=1; }
+for cpu in 0 1; do
+    [ "$(awk -F, -v c=$cpu '$1 == c { printf "%s ", $2 }' "$tmp/part/timeseries.csv")" = "2000 3000 4000 5000 5500 " ] ||
+        { echo "FAIL: vCPU $cpu's rows end at $(awk -F, -v c=$cpu '$1 == c { printf "%s ", $2 }' "$tmp/part/timeseries.csv")" >&2; fail=1; }
+    sum=$(awk -F, -v c=$cpu '$1 == c { s += $3 } END { print s }' "$tmp/part/timeseries.csv")
+    [ "$sum" = "$(sed -n "s/^cpu$cpu.cycles.total: //p" "$tmp/part/stats.yaml")" ] ||
+        { echo "FAIL: vCPU $cpu's rows' cycles sum to $sum, not its cycles.total" >&2; fail=1; }
+done
+
 # a warm-up as long as the run measures nothing: refused up front where the length is known (a
 # generator's run.length), at the option or the key that made it so; nothing written
 "$vhptsim" run -q -o "$tmp/warm" --set run.length=1000 --set run.warmup=5000 "$tmp/small.yaml" 2>"$tmp/err"

@@ -75,6 +75,14 @@ echo 'vhptsim: run: out of memory' >"$s/logs/purge=ptc_e.log"
 "$vhptsim" report -q "$s" || say "report of a study with a failed point"
 grep -q '^purge=ptc_e,ptc_e,failed,' "$s/summary.csv" || say "a point that failed"
 
+# ---- a run shorter than run.interval still has its interval (the partial one: 3000 references)
+# and so a timeline of one point per vCPU ------------------------------------------------------
+printf 'name: short\nrun: {length: 3000, interval: 100000}\nworkload: {kind: uniform, footprint: 8M}\n' >"$tmp/short.yaml"
+"$vhptsim" run -q -o "$tmp/short" "$tmp/short.yaml" || say "a run shorter than its interval"
+[ "$(tail -n +2 "$tmp/short/timeseries.csv" | cut -d, -f1,2)" = "0,3000" ] || say "timeseries.csv: $(cat "$tmp/short/timeseries.csv")"
+"$vhptsim" report "$tmp/short" >"$tmp/out" || say "report of a run shorter than its interval"
+[ -s "$tmp/short/report/timeline.png" ] && grep -q '(2 figures)' "$tmp/out" || say "no timeline: $(cat "$tmp/out")"
+
 # ---- a directory that does not exist is named so ------------------------------------------
 "$vhptsim" report "$tmp/nope" 2>"$tmp/err"
 [ $? = 2 ] && grep -q "nope does not exist" "$tmp/err" || say "report of a missing directory: $(cat "$tmp/err")"

@@ -291,8 +291,14 @@ int schema_emit_u64(yaml_emitter_t *em, uint64_t v, int bytes)
 
 int schema_emit_double(yaml_emitter_t *em, double v)
 {
+    /* the shortest form that reads back as the same double: 0.7, not 0.69999999999999996
+     * (17 significant digits always round-trip) */
     char buf[40];
-    snprintf(buf, sizeof buf, "%.17g", v);
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
     return schema_emit_scalar(em, buf);
 }
 

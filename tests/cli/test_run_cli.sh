@@ -51,6 +51,15 @@ YAML
 cmp -s "$tmp/out/stats.yaml" "$tmp/trace-out/stats.yaml" ||
     { echo "FAIL: the workload's vtrace does not reproduce the generator's statistics" >&2; fail=1; }
 "$vhptsim" workload --help | grep -q -- --output || { echo "FAIL: workload --help" >&2; fail=1; }
+# config.yaml writes a fraction in its shortest form that reads back the same (0.7, never
+# 0.69999999999999996), and running it gives the same numbers
+"$vhptsim" run -q -o "$tmp/frac" --set 'machine.walker_hit=[0, 0.7, 0.3]' --set workload.write_fraction=0.1 "$tmp/small.yaml" ||
+    { echo "FAIL: a run with fractions" >&2; fail=1; }
+grep -qx '  walker_hit: \[0, 0.7, 0.3\]' "$tmp/frac/config.yaml" && grep -qx '  write_fraction: 0.1' "$tmp/frac/config.yaml" ||
+    { echo "FAIL: fractions in config.yaml: $(grep -E 'walker_hit|write_fraction' "$tmp/frac/config.yaml")" >&2; fail=1; }
+"$vhptsim" run -q -o "$tmp/frac2" "$tmp/frac/config.yaml" && cmp -s "$tmp/frac/stats.csv" "$tmp/frac2/stats.csv" ||
+    { echo "FAIL: config.yaml with short fractions does not reproduce the run" >&2; fail=1; }
+
 # timeseries.csv: whole intervals, then the last partial one as a row of its own. Two vCPUs of
 # 5500 references, warm-up 1000, interval 1000: rows at 2000, 3000, 4000, 5000 and 5500 per vCPU,
 # and each vCPU's rows' cycles sum to its measured cycles.total (every cycle after its warm-up)

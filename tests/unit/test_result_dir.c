@@ -124,6 +124,17 @@ static void test_compare(void)
     /* a mapping where a value was */
     CHECK_STREQ(compare(CFG_A, "name: a\nvmm:\n  vtlb_size: {x: 1}\n  ptce_count: [1, 1]\n", &rc),
                 "vmm.vtlb_size is 128K in the result, a mapping now");
+    /* a fraction written by an earlier version in 17 digits is the same setting as its shortest
+     * form (0.90000000000000002 and 0.9 read back as one double); a different one is not, nor
+     * are integers or hex addresses that differ in text */
+    compare("w: {zipf_alpha: 0.90000000000000002, hit: [0, 0.69999999999999996]}\n", "w: {zipf_alpha: 0.9, hit: [0, 0.7]}\n", &rc);
+    CHECK_EQ(rc, 0);
+    CHECK_STREQ(compare("w: {zipf_alpha: 0.9}\n", "w: {zipf_alpha: 0.90000000000000013}\n", &rc),
+                "w.zipf_alpha is 0.9 in the result, 0.90000000000000013 now");
+    compare("b: 0x1000000000000001\n", "b: 0x1000000000000000\n", &rc);
+    CHECK_EQ(rc, 1);
+    compare("s: 1\n", "s: 1.0\n", &rc);
+    CHECK_EQ(rc, 1);
     /* not a configuration at all */
     compare("[1, 2", CFG_A, &rc);
     CHECK_EQ(rc, -1);

@@ -138,7 +138,7 @@ static int parse_options(int argc, char **argv, struct platform_params *pp, bool
                 *ski = optarg[0] == 's';
                 break;
             }
-            cli_error("replay: --from: unknown format '%s' (known: ski, vtrace)", optarg);
+            fprintf(stderr, "--from %s: error: unknown format (known: ski, vtrace)\n", optarg);
             return -1;
         case 'c':
             config = optarg;
@@ -148,16 +148,17 @@ static int parse_options(int argc, char **argv, struct platform_params *pp, bool
             if (n_ov == CONFIG_DOC_MAX_OPTIONS)
                 goto too_many;
             if (!eq || eq == optarg || (size_t)(eq - optarg) >= sizeof ov[0].key) {
-                cli_error("replay: --set %s: expected KEY=VALUE with KEY a dotted path (e.g. vmm.vtlb_size=1M)", optarg);
+                fprintf(stderr, "--set %s: error: expected KEY=VALUE with KEY a dotted path (e.g. vmm.vtlb_size=1M)\n",
+                        optarg);
                 return -1;
             }
             ov[n_ov].option = NULL;
             snprintf(ov[n_ov].key, sizeof ov[n_ov].key, "%.*s", (int)(eq - optarg), optarg);
             ov[n_ov++].value = eq + 1;
             if (!replay_key(ov[n_ov - 1].key)) {
-                cli_error("replay: --set %s: '%s' has no effect on replay, which takes seed, machine.* and vmm.* "
-                          "(docs/replay.md)",
-                          optarg, ov[n_ov - 1].key);
+                fprintf(stderr, "--set %s: error: '%s' has no effect on replay, which takes seed, machine.* and vmm.* "
+                                "(docs/replay.md)\n",
+                        optarg, ov[n_ov - 1].key);
                 return -1;
             }
             break;
@@ -253,12 +254,12 @@ int cmd_replay(int argc, char **argv)
     else
         src.vt = vtrace_open(path, err, sizeof err);
     if (!src.vt && !src.ski) {
-        cli_error("%s", err);
+        fprintf(stderr, "%s\n", err); /* it names the file first */
         return EXIT_USAGE;
     }
     if (src.ski && !ski_reader_system(src.ski)) {
-        cli_error("%s: a user-mode Ski trace carries no TLB operations: replay it through the guest OS model "
-                  "('vhptsim run', source: ski; docs/ski-traces.md)", path);
+        fprintf(stderr, "%s: error: a user-mode Ski trace carries no TLB operations: replay it through the guest OS "
+                        "model ('vhptsim run', source: ski; docs/ski-traces.md)\n", path);
         source_close(&src);
         return EXIT_USAGE;
     }

@@ -234,6 +234,17 @@ static int open_output(struct result_dir *dir, const char *path, const struct ru
     return rc == RESULT_REFUSED ? EXIT_USAGE : EXIT_RUNTIME;
 }
 
+/* A message about the trace names its place first (TRACE:LINE:COLUMN, TRACE: offset N): printed as
+ * it is; any other (out of memory) is the run's, prefixed as every message of the command. */
+static void source_error(const struct run_config *c, const char *msg)
+{
+    const size_t n = strlen(c->trace_path);
+    if (c->source != SOURCE_GENERATOR && n && strncmp(msg, c->trace_path, n) == 0 && msg[n] == ':')
+        fprintf(stderr, "%s\n", msg);
+    else
+        cli_error("run: %s", msg);
+}
+
 enum { OPT_SET = 256, OPT_REPLACE, OPT_BACKEND, OPT_SLURM_ARG, OPT_NO_WAIT, OPT_PROGRESS };
 
 /* The experiment document: the file, then every --set in order. NULL after printing why. */
@@ -300,14 +311,14 @@ int cmd_run(int argc, char **argv)
             break;
         case 'j':
             if (cli_parse_u64(optarg, &v) != 0 || v < 1 || v > 4096) {
-                cli_error("run: -j: expected a number of points to run at once, 1 to 4096, got '%s'", optarg);
+                fprintf(stderr, "-j %s: error: expected a number of points to run at once, 1 to 4096\n", optarg);
                 return EXIT_USAGE;
             }
             so.jobs = (unsigned)v;
             break;
         case OPT_BACKEND:
             if (strcmp(optarg, "local") != 0 && strcmp(optarg, "slurm") != 0) {
-                cli_error("run: --backend: expected 'local' or 'slurm', got '%s'", optarg);
+                fprintf(stderr, "--backend %s: error: expected 'local' or 'slurm'\n", optarg);
                 return EXIT_USAGE;
             }
             so.backend = optarg[0] == 's' ? STUDY_SLURM : STUDY_LOCAL;
@@ -349,7 +360,7 @@ int cmd_run(int argc, char **argv)
         return rc;
     }
     if (so.backend != STUDY_LOCAL || so.no_wait || so.n_slurm_args || so.jobs)
-        fprintf(stderr, "vhptsim: warning: run: -j, --backend, --slurm-arg and --no-wait apply to studies (a "
+        fprintf(stderr, "vhptsim: run: warning: -j, --backend, --slurm-arg and --no-wait apply to studies (a "
                         "'sweep:'); %s has none, so it runs here as one experiment\n",
                 config_path);
     static struct run_config c; /* large: keep it off the stack */
@@ -379,7 +390,7 @@ int cmd_run(int argc, char **argv)
         goto out;
     src = event_source_open(&c, err, sizeof err);
     if (!src) {
-        cli_error("run: %s", err);
+        source_error(&c, err);
         status = EXIT_USAGE;
         goto out;
     }
@@ -437,7 +448,7 @@ int cmd_run(int argc, char **argv)
     progress_clear(&rs.progress);
     if (sc_failed) {
         const char *why = event_source_error(src);
-        cli_error("run: %s", why[0] ? why : err);
+        source_error(&c, why[0] ? why : err);
         status = why[0] ? EXIT_USAGE : EXIT_RUNTIME;
         goto out;
     }

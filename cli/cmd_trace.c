@@ -109,7 +109,7 @@ static int parse_fmt(const char *opt, const char *arg, enum fmt *f)
     else if (strcmp(arg, "vtrace") == 0 || strcmp(arg, "vtr") == 0)
         *f = FMT_VTRACE;
     else {
-        cli_error("%s: unknown format '%s' (known: ski, vtrace)", opt, arg);
+        fprintf(stderr, "%s %s: error: unknown format (known: ski, vtrace)\n", opt, arg);
         return -1;
     }
     return 0;
@@ -548,7 +548,7 @@ static int parse_convert(int argc, char **argv, struct convert_opts *o)
             else if (strcmp(optarg, "insn") == 0)
                 o->ifetch = SKI_IFETCH_INSN;
             else {
-                cli_error("--ifetch: expected 'bundle' or 'insn', got '%s'", optarg);
+                fprintf(stderr, "--ifetch %s: error: expected 'bundle' or 'insn'\n", optarg);
                 return -1;
             }
             break;

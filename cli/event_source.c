@@ -134,9 +134,9 @@ struct event_source *event_source_open(const struct run_config *c, char *err, si
     const int system = ski_reader_system(s->ski);
     if (system == c->guest_enabled) {
         snprintf(err, errlen,
-                 system ? "%s: a system-mode Ski trace carries the guest's own TLB management: guest.enabled must "
-                          "be false"
-                        : "%s: a user-mode Ski trace carries no TLB operations: guest.enabled must be true",
+                 system ? "%s: error: a system-mode Ski trace carries the guest's own TLB management: "
+                          "guest.enabled must be false"
+                        : "%s: error: a user-mode Ski trace carries no TLB operations: guest.enabled must be true",
                  c->trace_path);
         event_source_close(s);
         return NULL;

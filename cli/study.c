@@ -472,7 +472,7 @@ int study_main(struct config_doc *d, const struct study_options *o)
     for (size_t i = 0; i < st.n_points; i++) {
         if (!study_point_current(&st, &st.points[i])) {
             point_error(&st, &st.points[i], err, sizeof err);
-            cli_error("point %s failed: %s", st.points[i].name, err);
+            cli_error("run: point %s failed: %s", st.points[i].name, err);
             failed++;
         }
     }

@@ -19,6 +19,19 @@ done
 "$vhptsim" run >/dev/null 2>&1; [ $? -eq 2 ] || { echo "FAIL: run without a file must exit 2" >&2; fail=1; }
 "$vhptsim" run --bogus "$tmp/small.yaml" >/dev/null 2>&1; [ $? -eq 2 ] || { echo "FAIL: unknown option must exit 2" >&2; fail=1; }
 
+# every message names its place first (FILE..., the option), or else is the command's own
+# ("vhptsim: COMMAND: ..."): never "vhptsim: FILE: ..."
+msg() { "$vhptsim" "$@" 2>&1 >/dev/null | head -n 1; }
+for want_cmd in "$tmp/none.vtr: |replay $tmp/none.vtr" "$tmp/none.trc: |trace info $tmp/none.trc" \
+    "$tmp/none.yaml: |run $tmp/none.yaml" "-j 0: error: |run -j 0 $tmp/small.yaml" \
+    "--backend x: error: |run --backend x $tmp/small.yaml" "--from elf: error: |trace convert --from elf a b" \
+    "--ifetch word: error: |trace convert --ifetch word a b" "vhptsim: report: |report $tmp/none" \
+    "vhptsim: run: |run -q -o /proc/x $tmp/small.yaml"; do
+    want=${want_cmd%%|*} cmd=${want_cmd#*|}
+    got=$(msg $cmd)
+    case $got in "$want"*) ;; *) echo "FAIL: '$cmd' says '$got', want it to begin '$want'" >&2; fail=1 ;; esac
+done
+
 # a run writes exactly the five files
 "$vhptsim" run -q -o "$tmp/out" "$tmp/small.yaml" || { echo "FAIL: small run" >&2; fail=1; }
 [ "$(ls "$tmp/out" | tr '\n' ' ')" = "config.yaml run.yaml stats.csv stats.yaml timeseries.csv " ] ||

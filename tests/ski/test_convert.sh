@@ -120,7 +120,7 @@ cmp -s "$tmp/a" "$tmp/b" || { echo "FAIL: standard output differs from the file"
 "$vhptsim" trace convert --from ski --to ski - "$tmp/copy.trc" <"$dir/hello.trc" 2>"$tmp/err" ||
     { echo "FAIL: Ski from standard input" >&2; cat "$tmp/err" >&2; fail=1; }
 run "unknown format" 2 "$vhptsim" trace convert --to elf "$dir/hello.trc" "$tmp/x"
-grep -q "unknown format 'elf'" "$tmp/err" || { echo "FAIL: unknown format message" >&2; fail=1; }
+grep -q "^--to elf: error: unknown format" "$tmp/err" || { echo "FAIL: unknown format message" >&2; fail=1; }
 
 # ---- bad input: status 2, no output
 cp "$dir/hello.trc" "$tmp/bad.trc"; chmod u+w "$tmp/bad.trc"

@@ -258,6 +258,14 @@ int cmd_replay(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (src.ski && !ski_reader_system(src.ski)) {
+        /* judged user mode from its first records: a cut or corrupt trace says so first (a
+         * system-mode trace cut short looks like a user-mode one) */
+        if (ski_skip_to_end(src.ski) < 0) {
+            fprintf(stderr, "%s\n", ski_reader_error(src.ski));
+            const int st = ski_reader_io_error(src.ski) ? EXIT_RUNTIME : EXIT_USAGE;
+            source_close(&src);
+            return st;
+        }
         fprintf(stderr, "%s: error: a user-mode Ski trace carries no TLB operations: replay it through the guest OS "
                         "model ('vhptsim run', source: ski; docs/ski-traces.md)\n", path);
         source_close(&src);

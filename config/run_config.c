@@ -594,7 +594,11 @@ int run_config_from_doc(struct run_config *c, struct config_doc *d, char *err, s
     if (rc == 0)
         rc = cross_check(&ctx, root, c);
     if (rc == 0) {
-        absolute_trace_path(c, d->path);
+        /* a path written in the file is relative to the file; one given on the command line
+         * (--set trace.path=...), to the working directory, as every path typed there is */
+        yaml_node_t *trace = find_value(ctx.doc, root, "trace");
+        yaml_node_t *path = trace ? find_value(ctx.doc, trace, "path") : NULL;
+        absolute_trace_path(c, path && path->start_mark.line >= SCHEMA_ORIGIN_LINE ? "" : d->path);
         rc = check_trace_file(&ctx, root, c);
     }
     return rc;

@@ -104,6 +104,11 @@ printf 'name: three\nsource: vtrace\ntrace: {path: three.vtr}\nguest: {enabled: 
 [ ! -e "$tmp/warm" ] || { echo "FAIL: a trace shorter than its warm-up wrote a result" >&2; fail=1; }
 "$vhptsim" run -q -o "$tmp/warm" --set run.warmup=2 "$tmp/three.yaml" || { echo "FAIL: warm-up 2 of 3" >&2; fail=1; }
 grep -qx 'cpu0.refs: 1' "$tmp/warm/stats.yaml" || { echo "FAIL: 3 references after a warm-up of 2 should leave 1" >&2; fail=1; }
+# trace.path: in the file, relative to the file; on the command line, to the working directory
+mkdir -p "$tmp/sub" && printf 'name: sub\nsource: vtrace\nguest: {enabled: false}\nrun: {length: 0}\n' >"$tmp/sub/t.yaml"
+(cd "$tmp" && "$vhptsim" run -q -o "$tmp/subrun" --set trace.path=three.vtr sub/t.yaml) 2>"$tmp/err" &&
+    grep -qx "  path: $(cd "$tmp" && pwd -P)/three.vtr" "$tmp/subrun/config.yaml" ||
+    { echo "FAIL: --set trace.path is not relative to the working directory: $(cat "$tmp/err")" >&2; fail=1; }
 
 # the report of one run: figures in PNG and SVG under report/, index.md/html that show them
 if command -v gnuplot >/dev/null 2>&1; then

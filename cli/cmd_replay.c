@@ -176,6 +176,21 @@ static int parse_options(int argc, char **argv, struct platform_params *pp, bool
     char err[1024];
     static struct run_config rc; /* large: off the stack */
     int status = config_doc_load(&d, config, err, sizeof err);
+    /* a study's file: its sweep and report are no part of one configuration; replay takes the
+     * file's own values, and says so rather than refusing the file or ignoring them silently */
+    static const char *const study_keys[] = {"sweep", "report"};
+    for (size_t i = 0; status == 0 && config && i < 2; i++) {
+        const yaml_node_t *k = config_doc_key_node(&d, study_keys[i]);
+        if (!k)
+            continue;
+        char place[1200];
+        const struct schema_ctx ctx = config_doc_ctx(&d, err, sizeof err);
+        schema_place(&ctx, k->start_mark, place, sizeof place);
+        fprintf(stderr, "%s: warning: '%s' has no effect on replay, which takes the file's own values (a study's "
+                        "point: -c DIR/inputs/<point>.yaml)\n",
+                place, study_keys[i]);
+        config_doc_take(&d, study_keys[i]);
+    }
     for (size_t i = 0; status == 0 && i < n_ov; i++) {
         char origin[512];
         if (ov[i].option)

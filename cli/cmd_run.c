@@ -355,6 +355,11 @@ int cmd_run(int argc, char **argv)
     if (!doc)
         return EXIT_USAGE;
     if (study_wanted(doc)) {
+        if (so.backend == STUDY_LOCAL && (so.no_wait || so.n_slurm_args))
+            fprintf(stderr, "vhptsim: run: warning: %s%s%s apply to --backend slurm; the study runs here (the local "
+                            "backend) and waits for its points\n",
+                    so.no_wait ? "--no-wait" : "", so.no_wait && so.n_slurm_args ? " and " : "",
+                    so.n_slurm_args ? "--slurm-arg" : "");
         const int rc = study_main(doc, &so);
         config_doc_free(doc);
         return rc;

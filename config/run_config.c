@@ -465,6 +465,13 @@ static int section_error(const struct schema_ctx *ctx, yaml_node_t *root, const 
     return schema_error(ctx, key ? key : root, "%s", msg);
 }
 
+/* Of two values checked together, the one a message names: b where a later --set gave it (that
+ * option made the pair wrong), else a. */
+static const yaml_node_t *blame_pair(const yaml_node_t *a, const yaml_node_t *b)
+{
+    return b && b->start_mark.line >= SCHEMA_ORIGIN_LINE && (!a || b->start_mark.line > a->start_mark.line) ? b : a;
+}
+
 /* Checks across keys; messages point at the value or section that holds the conflict. */
 static int cross_check(const struct schema_ctx *ctx, yaml_node_t *root, struct run_config *c)
 {
@@ -487,12 +494,8 @@ static int cross_check(const struct schema_ctx *ctx, yaml_node_t *root, struct r
         schema_place(ctx, warmup->start_mark, c->warmup_place, sizeof c->warmup_place);
     if (c->warmup && c->warmup >= c->length && (c->length || c->source == SOURCE_GENERATOR)) {
         yaml_node_t *length = run ? find_value(ctx->doc, run, "length") : NULL;
-        const yaml_node_t *at = length && length->start_mark.line >= SCHEMA_ORIGIN_LINE &&
-                                        (!warmup || length->start_mark.line > warmup->start_mark.line)
-                                    ? length
-                                : warmup ? warmup
-                                         : root;
-        return schema_error(ctx, at,
+        const yaml_node_t *at = blame_pair(warmup, length);
+        return schema_error(ctx, at ? at : root,
                             "run.warmup (%llu references per vCPU) must be less than run.length (%llu): the whole run "
                             "would be warm-up, nothing measured",
                             (unsigned long long)c->warmup, (unsigned long long)c->length);
@@ -514,6 +517,19 @@ static int cross_check(const struct schema_ctx *ctx, yaml_node_t *root, struct r
         char msg[256];
         if (workload_check(&c->workload, msg, sizeof msg) != 0)
             return section_error(ctx, root, "workload", NULL, msg);
+        /* instructions per IFETCH of a workload that fetches nothing would count none, and every
+         * mpki would be missing without a word */
+        if (c->workload.insns_per_ifetch && c->workload.ifetch_fraction == 0) {
+            yaml_node_t *w = find_value(ctx->doc, root, "workload");
+            yaml_node_t *ipi = w ? find_value(ctx->doc, w, "insns_per_ifetch") : NULL;
+            yaml_node_t *frac = w ? find_value(ctx->doc, w, "ifetch_fraction") : NULL;
+            const yaml_node_t *at = blame_pair(ipi, frac);
+            return schema_error(ctx, at ? at : root,
+                                "workload.insns_per_ifetch %u counts the instructions of each IFETCH, but "
+                                "workload.ifetch_fraction is 0: there are none (set ifetch_fraction, or "
+                                "insns_per_ifetch 0)",
+                                c->workload.insns_per_ifetch);
+        }
         /* the hugepage workload's region gets its huge page size, unless the file set it */
         for (unsigned r = 0; r < 8; r++) {
             const unsigned hint = workload_region_ps_hint(&c->workload, r);

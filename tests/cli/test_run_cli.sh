@@ -32,6 +32,16 @@ for want_cmd in "$tmp/none.vtr: |replay $tmp/none.vtr" "$tmp/none.trc: |trace in
     case $got in "$want"*) ;; *) echo "FAIL: '$cmd' says '$got', want it to begin '$want'" >&2; fail=1 ;; esac
 done
 
+# options that would have no effect are named: slurm options on a local study, and
+# insns_per_ifetch of a workload that fetches no instruction (an error: every mpki would be missing)
+printf 'name: st\nrun: {length: 1000, interval: 0}\nsweep:\n  seed: [1]\n' >"$tmp/st.yaml"
+"$vhptsim" run -q -o "$tmp/st" --no-wait --slurm-arg=-pbig "$tmp/st.yaml" 2>"$tmp/err" &&
+    grep -q '^vhptsim: run: warning: --no-wait and --slurm-arg apply to --backend slurm' "$tmp/err" ||
+    { echo "FAIL: slurm options on a local study: $(cat "$tmp/err")" >&2; fail=1; }
+"$vhptsim" run -q -o "$tmp/never" --set workload.insns_per_ifetch=3 "$tmp/small.yaml" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "^--set workload.insns_per_ifetch=3: error: workload.insns_per_ifetch 3 counts the instructions of each IFETCH, but workload.ifetch_fraction is 0" "$tmp/err" ||
+    { echo "FAIL: insns_per_ifetch without ifetches: $(cat "$tmp/err")" >&2; fail=1; }
+
 # a run writes exactly the five files
 "$vhptsim" run -q -o "$tmp/out" "$tmp/small.yaml" || { echo "FAIL: small run" >&2; fail=1; }
 [ "$(ls "$tmp/out" | tr '\n' ' ')" = "config.yaml run.yaml stats.csv stats.yaml timeseries.csv " ] ||

@@ -21,6 +21,7 @@
 #include "report.h"
 #include "report_data.h"
 #include "signal_cleanup.h"
+#include "stat_catalog.h"
 
 int study_wanted(struct config_doc *d)
 {
@@ -117,6 +118,35 @@ static void same_config_error(const struct study *st, struct config_doc *d, size
  * reported first, with its place in the file; two points of one configuration are an error. */
 static void set_dir(struct study *st);
 
+/* Every report.y name is a statistic the points will write (checked against point 0's machine
+ * with every optional group: stat_catalog.h), so that a typo stops the study at its place in the
+ * file before anything runs, not under "Not drawn" after. 0, or -1 after printing why. */
+static int check_report_y(const struct study *st, struct config_doc *d, const struct run_config *c)
+{
+    if (!st->report.y_given)
+        return 0;
+    struct stat_catalog cat;
+    char err[1200];
+    if (stat_catalog_init(&cat, c, err, sizeof err) != 0) {
+        cli_error("run: %s", err);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t k = 0; k < st->report.n_y && rc == 0; k++) {
+        if (stat_catalog_has(&cat, st->report.y[k]))
+            continue;
+        const struct schema_ctx ctx = config_doc_ctx(d, err, sizeof err);
+        schema_error_at(&ctx, st->report.y_mark[k],
+                        "report.y: '%s' is no statistic a point writes (docs/stats.md lists them; a name is looked up "
+                        "as written, as vm.<name> and as cpuN.<name>)",
+                        st->report.y[k]);
+        fprintf(stderr, "%s\n", err);
+        rc = -1;
+    }
+    stat_catalog_free(&cat);
+    return rc;
+}
+
 static int resolve_points(struct study *st, struct config_doc *d, struct progress *pr)
 {
     static struct run_config c; /* large: off the stack */
@@ -153,6 +183,8 @@ static int resolve_points(struct study *st, struct config_doc *d, struct progres
             cli_error("run: out of memory");
             goto out;
         }
+        if (i == 0 && check_report_y(st, d, &c) != 0)
+            goto out;
         if (i == 0) { /* the study's name and directory: say what is coming before the rest */
             snprintf(st->name, sizeof st->name, "%s", c.name);
             set_dir(st);

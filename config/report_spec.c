@@ -35,8 +35,10 @@ static int y_parse(const struct schema_ctx *ctx, yaml_node_t *node, void *base, 
         if (!stat_name_ok(name) || strlen(name) >= REPORT_STAT_MAX)
             return schema_error(ctx, item, "'%s' is not a statistic name (lower-case, digits, '_' and '.', docs/stats.md)",
                                 name);
+        r->y_mark[r->n_y] = item->start_mark;
         memcpy(r->y[r->n_y++], name, strlen(name) + 1);
     }
+    r->y_given = 1;
     return 0;
 }
 

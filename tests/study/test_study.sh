@@ -143,6 +143,9 @@ bad_study "bad.yaml:4:13: error: report x 'vcpus' is not a swept key" $'name: b\
 bad_study "--set report.x=vcpus: error: report x 'vcpus' is not a swept key" $'name: b\nsweep:\n  seed: [1]\nreport: {x: seed}' \
     --set report.x=vcpus
 bad_study "bad.yaml:4:14: error: 'nope!' is not a statistic name" $'name: b\nsweep:\n  seed: [1]\nreport: {y: [nope!]}'
+# a typo in report.y stops the study before it runs (docs/stats.md has no dtlb.l2.hit_rat)
+bad_study "bad.yaml:4:20: error: report.y: 'vm.dtlb.l2.hit_rat' is no statistic a point writes" \
+    $'name: b\nsweep:\n  seed: [1]\nreport: {y: [refs, vm.dtlb.l2.hit_rat]}'
 bad_study "bad.yaml:2:1: error: 'report' needs a 'sweep'" $'name: b\nreport: {y: [refs]}'
 bad_study "--set seed=3: error: 'seed' is swept" $'name: b\nsweep:\n  seed: [1, 2]' --set seed=3
 # a directory that is not a study is not written into

@@ -263,6 +263,19 @@ static int draw_sweep(const struct report_data *r, struct result_dir *dir, size_
     return draw(out, FIG_SWEEP, 0, caption, dir, base, "sweep", vars, 900, 520, err, errlen);
 }
 
+/* A bar figure of more points than REPORT_BARS_MAX is left out, and the index says where its
+ * numbers are: 1 then, else 0. */
+static int too_many_bars(struct report_figures *out, const char *figure, size_t points, const char *stats)
+{
+    if (points <= REPORT_BARS_MAX)
+        return 0;
+    char note[200];
+    snprintf(note, sizeof note, "%s: %zu points, more than the %d bars a figure shows (summary.csv has every %s)",
+             figure, points, REPORT_BARS_MAX, stats);
+    add_note(out, note);
+    return 1;
+}
+
 /* ---- cycle breakdown ------------------------------------------------------------------- */
 
 #define CYCLE_ROWS_SHOWN 7
@@ -306,13 +319,8 @@ static int draw_cycles(const struct report_data *r, struct result_dir *dir, stru
         add_note(out, "cycle breakdown: no point has cycles (a replay, or no complete point)");
         return 0;
     }
-    if (shown > REPORT_BARS_MAX) {
-        char note[160];
-        snprintf(note, sizeof note, "cycle breakdown: %zu points, more than the %d bars a figure shows (summary.csv has "
-                 "every cpuN.cycles.<row>)", shown, REPORT_BARS_MAX);
-        add_note(out, note);
+    if (too_many_bars(out, "cycle breakdown", shown, "cpuN.cycles.<row>"))
         return 0;
-    }
     FILE *dat = open_data(dir, "cycles");
     if (!dat)
         return snprintf(err, errlen, "cannot write cycles.dat"), -1;
@@ -377,13 +385,8 @@ static int draw_purges(const struct report_data *r, struct result_dir *dir, stru
     size_t n_ok = 0;
     for (size_t i = 0; i < r->n_points; i++)
         n_ok += (size_t)r->points[i].ok;
-    if (n_ok > REPORT_BARS_MAX) {
-        char note[160];
-        snprintf(note, sizeof note, "purge cost: %zu points, more than the %d a figure shows (summary.csv has every "
-                 "vmm.purge.<op>.*)", n_ok, REPORT_BARS_MAX);
-        add_note(out, note);
+    if (too_many_bars(out, "purge cost", n_ok, "vmm.purge.<op>.*"))
         return 0;
-    }
     /* a panel per figure of one operation: its cycles, the entries it touched, its machine purges */
     static const char *const what[PURGE_PANELS] = {"cycles", "entries", "machine_purges"};
     int logy[PURGE_PANELS];

@@ -138,7 +138,7 @@ static int parse_options(int argc, char **argv, struct platform_params *pp, bool
                 *ski = optarg[0] == 's';
                 break;
             }
-            cli_error("replay: --from: unknown format '%s' (known: ski, vtrace)", optarg);
+            fprintf(stderr, "--from %s: error: unknown format (known: ski, vtrace)\n", optarg);
             return -1;
         case 'c':
             config = optarg;
@@ -148,16 +148,17 @@ static int parse_options(int argc, char **argv, struct platform_params *pp, bool
             if (n_ov == CONFIG_DOC_MAX_OPTIONS)
                 goto too_many;
             if (!eq || eq == optarg || (size_t)(eq - optarg) >= sizeof ov[0].key) {
-                cli_error("replay: --set %s: expected KEY=VALUE with KEY a dotted path (e.g. vmm.vtlb_size=1M)", optarg);
+                fprintf(stderr, "--set %s: error: expected KEY=VALUE with KEY a dotted path (e.g. vmm.vtlb_size=1M)\n",
+                        optarg);
                 return -1;
             }
             ov[n_ov].option = NULL;
             snprintf(ov[n_ov].key, sizeof ov[n_ov].key, "%.*s", (int)(eq - optarg), optarg);
             ov[n_ov++].value = eq + 1;
             if (!replay_key(ov[n_ov - 1].key)) {
-                cli_error("replay: --set %s: '%s' has no effect on replay, which takes seed, machine.* and vmm.* "
-                          "(docs/replay.md)",
-                          optarg, ov[n_ov - 1].key);
+                fprintf(stderr, "--set %s: error: '%s' has no effect on replay, which takes seed, machine.* and vmm.* "
+                                "(docs/replay.md)\n",
+                        optarg, ov[n_ov - 1].key);
                 return -1;
             }
             break;
@@ -175,6 +176,21 @@ static int parse_options(int argc, char **argv, struct platform_params *pp, bool
     char err[1024];
     static struct run_config rc; /* large: off the stack */
     int status = config_doc_load(&d, config, err, sizeof err);
+    /* a study's file: its sweep and report are no part of one configuration; replay takes the
+     * file's own values, and says so rather than refusing the file or ignoring them silently */
+    static const char *const study_keys[] = {"sweep", "report"};
+    for (size_t i = 0; status == 0 && config && i < 2; i++) {
+        const yaml_node_t *k = config_doc_key_node(&d, study_keys[i]);
+        if (!k)
+            continue;
+        char place[1200];
+        const struct schema_ctx ctx = config_doc_ctx(&d, err, sizeof err);
+        schema_place(&ctx, k->start_mark, place, sizeof place);
+        fprintf(stderr, "%s: warning: '%s' has no effect on replay, which takes the file's own values (a study's "
+                        "point: -c DIR/inputs/<point>.yaml)\n",
+                place, study_keys[i]);
+        config_doc_take(&d, study_keys[i]);
+    }
     for (size_t i = 0; status == 0 && i < n_ov; i++) {
         char origin[512];
         if (ov[i].option)
@@ -253,12 +269,20 @@ int cmd_replay(int argc, char **argv)
     else
         src.vt = vtrace_open(path, err, sizeof err);
     if (!src.vt && !src.ski) {
-        cli_error("%s", err);
+        fprintf(stderr, "%s\n", err); /* it names the file first */
         return EXIT_USAGE;
     }
     if (src.ski && !ski_reader_system(src.ski)) {
-        cli_error("%s: a user-mode Ski trace carries no TLB operations: replay it through the guest OS model "
-                  "('vhptsim run', source: ski; docs/ski-traces.md)", path);
+        /* judged user mode from its first records: a cut or corrupt trace says so first (a
+         * system-mode trace cut short looks like a user-mode one) */
+        if (ski_skip_to_end(src.ski) < 0) {
+            fprintf(stderr, "%s\n", ski_reader_error(src.ski));
+            const int st = ski_reader_io_error(src.ski) ? EXIT_RUNTIME : EXIT_USAGE;
+            source_close(&src);
+            return st;
+        }
+        fprintf(stderr, "%s: error: a user-mode Ski trace carries no TLB operations: replay it through the guest OS "
+                        "model ('vhptsim run', source: ski; docs/ski-traces.md)\n", path);
         source_close(&src);
         return EXIT_USAGE;
     }

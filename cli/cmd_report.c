@@ -26,7 +26,8 @@ static void report_usage(FILE *out)
           "                    seeds), cycles per reference by cost row, purge cost per\n"
           "                    operation, miss rates over time per vCPU\n"
           "A study runs this when its points are done; after 'run --backend slurm --no-wait', run\n"
-          "it once the job array has finished. Points without a complete result show as failed.\n"
+          "it once the job array has finished. A point without a complete result shows as failed\n"
+          "(its run was started: DIR/logs/<point>.log says why) or as not run.\n"
           "\n"
           "Options:\n"
           "  -q, --quiet       print nothing on success\n"
@@ -100,6 +101,10 @@ static int report_kind(const char *dir)
     }
     if (info.kind == RESULT_STUDY || info.kind == RESULT_COMPLETE)
         return info.kind == RESULT_STUDY;
+    if (info.kind == RESULT_ABSENT) {
+        cli_error("report: %s does not exist (a study's or a run's directory: 'vhptsim run' writes them)", dir);
+        return -1;
+    }
     cli_error("report: %s is neither a study nor a complete result of 'vhptsim run' (docs/results.md)%s%s", dir,
               info.why[0] ? ": " : "", info.why);
     return -1;
@@ -160,7 +165,7 @@ int report_build(const char *dir, int quiet, int locked)
         goto done;
     }
     if (!quiet)
-        printf("report: %s/index.html (%zu figures)\n", out_dir, figs.n);
+        printf("report: %s/index.html (%zu figure%s)\n", out_dir, figs.n, figs.n == 1 ? "" : "s");
     status = EXIT_OK;
 done:
     signal_cleanup_forget(&out);

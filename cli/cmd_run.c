@@ -234,6 +234,17 @@ static int open_output(struct result_dir *dir, const char *path, const struct ru
     return rc == RESULT_REFUSED ? EXIT_USAGE : EXIT_RUNTIME;
 }
 
+/* A message about the trace names its place first (TRACE:LINE:COLUMN, TRACE: offset N): printed as
+ * it is; any other (out of memory) is the run's, prefixed as every message of the command. */
+static void source_error(const struct run_config *c, const char *msg)
+{
+    const size_t n = strlen(c->trace_path);
+    if (c->source != SOURCE_GENERATOR && n && strncmp(msg, c->trace_path, n) == 0 && msg[n] == ':')
+        fprintf(stderr, "%s\n", msg);
+    else
+        cli_error("run: %s", msg);
+}
+
 enum { OPT_SET = 256, OPT_REPLACE, OPT_BACKEND, OPT_SLURM_ARG, OPT_NO_WAIT, OPT_PROGRESS };
 
 /* The experiment document: the file, then every --set in order. NULL after printing why. */
@@ -300,14 +311,14 @@ int cmd_run(int argc, char **argv)
             break;
         case 'j':
             if (cli_parse_u64(optarg, &v) != 0 || v < 1 || v > 4096) {
-                cli_error("run: -j: expected a number of points to run at once, 1 to 4096, got '%s'", optarg);
+                fprintf(stderr, "-j %s: error: expected a number of points to run at once, 1 to 4096\n", optarg);
                 return EXIT_USAGE;
             }
             so.jobs = (unsigned)v;
             break;
         case OPT_BACKEND:
             if (strcmp(optarg, "local") != 0 && strcmp(optarg, "slurm") != 0) {
-                cli_error("run: --backend: expected 'local' or 'slurm', got '%s'", optarg);
+                fprintf(stderr, "--backend %s: error: expected 'local' or 'slurm'\n", optarg);
                 return EXIT_USAGE;
             }
             so.backend = optarg[0] == 's' ? STUDY_SLURM : STUDY_LOCAL;
@@ -344,12 +355,17 @@ int cmd_run(int argc, char **argv)
     if (!doc)
         return EXIT_USAGE;
     if (study_wanted(doc)) {
+        if (so.backend == STUDY_LOCAL && (so.no_wait || so.n_slurm_args))
+            fprintf(stderr, "vhptsim: run: warning: %s%s%s apply to --backend slurm; the study runs here (the local "
+                            "backend) and waits for its points\n",
+                    so.no_wait ? "--no-wait" : "", so.no_wait && so.n_slurm_args ? " and " : "",
+                    so.n_slurm_args ? "--slurm-arg" : "");
         const int rc = study_main(doc, &so);
         config_doc_free(doc);
         return rc;
     }
     if (so.backend != STUDY_LOCAL || so.no_wait || so.n_slurm_args || so.jobs)
-        fprintf(stderr, "vhptsim: warning: run: -j, --backend, --slurm-arg and --no-wait apply to studies (a "
+        fprintf(stderr, "vhptsim: run: warning: -j, --backend, --slurm-arg and --no-wait apply to studies (a "
                         "'sweep:'); %s has none, so it runs here as one experiment\n",
                 config_path);
     static struct run_config c; /* large: keep it off the stack */
@@ -379,7 +395,7 @@ int cmd_run(int argc, char **argv)
         goto out;
     src = event_source_open(&c, err, sizeof err);
     if (!src) {
-        cli_error("run: %s", err);
+        source_error(&c, err);
         status = EXIT_USAGE;
         goto out;
     }
@@ -437,15 +453,31 @@ int cmd_run(int argc, char **argv)
     progress_clear(&rs.progress);
     if (sc_failed) {
         const char *why = event_source_error(src);
-        cli_error("run: %s", why[0] ? why : err);
+        source_error(&c, why[0] ? why : err);
         status = why[0] ? EXIT_USAGE : EXIT_RUNTIME;
         goto out;
+    }
+    /* a trace (its length unknown up front) that ended inside a vCPU's warm-up, or at its end:
+     * nothing of that vCPU was measured (short of it, its counters never reset and would report
+     * the warm-up as measured) */
+    for (unsigned i = 0; i < p.nr_vcpus; i++) {
+        if (c.warmup && (!rs.have_base[i] || p.cpu[i].stats.refs <= c.warmup)) {
+            fprintf(stderr,
+                    "%s: error: run.warmup is %llu references per vCPU, but vCPU %u of the trace %s has %llu: the "
+                    "warm-up takes all of them and nothing would be measured (lower run.warmup)\n",
+                    c.warmup_place[0] ? c.warmup_place : config_path, (unsigned long long)c.warmup, i, c.trace_path,
+                    (unsigned long long)p.cpu[i].stats.refs);
+            status = EXIT_USAGE;
+            goto out;
+        }
     }
     uint64_t simulated = 0; /* references, warm-up included */
     for (unsigned i = 0; i < p.nr_vcpus; i++)
         simulated += p.cpu[i].stats.refs;
     provenance_stop(&prov, simulated);
     platform_finish(&p);
+    for (unsigned i = 0; rs.have_ts && i < p.nr_vcpus; i++) /* every vCPU's warm-up ended (above) */
+        timeseries_finish(&rs.ts, &p, i);
 
     if (check_time(&p, &rp, err, sizeof err) != 0) {
         cli_error("run: %s", err);

@@ -16,6 +16,7 @@
 #include "../trace/vtrace.h"
 #include "build_info.h"
 #include "cli_util.h"
+#include "out_file.h"
 #include "commands.h"
 
 
@@ -75,8 +76,10 @@ static void convert_usage(FILE *out)
           "vtrace -> Ski writes a file with the header layout and record length table of the\n"
           "files Ski writes: CAPSULE + BUNDLE (zeros) + IOFFSET per ifetch, a DOFFSET per data\n"
           "reference, INTERRUPTION / DISCONTINUITY + VIRT_CYCLE per mark code 1 / 2, END.\n"
-          "OUT is written to OUT.tmp.<pid> and renamed when complete; on failure nothing is\n"
-          "left behind. '-' is standard input / output (vtrace unless --from/--to say ski).\n"
+          "OUT is written to OUT.tmp-<pid> and renamed when complete; on failure or a signal\n"
+          "nothing is left behind. An existing OUT is replaced only with --force (never a\n"
+          "directory, device or link). '-' is standard input / output (vtrace unless\n"
+          "--from/--to say ski).\n"
           "\n"
           "Options:\n"
           "  --from ski|vtrace     the input format (default: '.vtr' = vtrace, else ski)\n"
@@ -86,10 +89,12 @@ static void convert_usage(FILE *out)
           "  --drop-tlb-ops        writing Ski: drop the events a Ski trace cannot carry (itc,\n"
           "                        itr, ptc, ptr, rr, pta, psr, ctx, user marks) and the values\n"
           "                        of 'st ... val=' instead of failing; the count is reported\n"
+          "  -f, --force           replace OUT if it exists\n"
           "  -h, --help            show this help\n"
           "\n"
-          "Exit status: 0 success, 1 I/O failure, 2 bad arguments, a bad input trace, or an\n"
-          "event the output format cannot carry (the message names the input line).\n",
+          "Exit status: 0 success, 1 I/O failure, 2 bad arguments (OUT exists without --force,\n"
+          "or cannot be written there), a bad input trace, or an event the output format cannot\n"
+          "carry (the message names the input line).\n",
           out);
 }
 
@@ -104,7 +109,7 @@ static int parse_fmt(const char *opt, const char *arg, enum fmt *f)
     else if (strcmp(arg, "vtrace") == 0 || strcmp(arg, "vtr") == 0)
         *f = FMT_VTRACE;
     else {
-        cli_error("%s: unknown format '%s' (known: ski, vtrace)", opt, arg);
+        fprintf(stderr, "%s %s: error: unknown format (known: ski, vtrace)\n", opt, arg);
         return -1;
     }
     return 0;
@@ -504,6 +509,7 @@ struct convert_opts {
     enum fmt from, to;
     enum ski_ifetch_mode ifetch;
     bool drop;
+    bool force; /* replace an existing OUT */
 };
 
 static int parse_convert(int argc, char **argv, struct convert_opts *o)
@@ -513,17 +519,21 @@ static int parse_convert(int argc, char **argv, struct convert_opts *o)
         {"to", required_argument, NULL, OPT_TO},
         {"ifetch", required_argument, NULL, OPT_IFETCH},
         {"drop-tlb-ops", no_argument, NULL, OPT_DROP},
+        {"force", no_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hf", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
             convert_usage(stdout);
             return 1;
+        case 'f':
+            o->force = true;
+            break;
         case OPT_FROM:
             if (parse_fmt("--from", optarg, &o->from) != 0)
                 return -1;
@@ -538,7 +548,7 @@ static int parse_convert(int argc, char **argv, struct convert_opts *o)
             else if (strcmp(optarg, "insn") == 0)
                 o->ifetch = SKI_IFETCH_INSN;
             else {
-                cli_error("--ifetch: expected 'bundle' or 'insn', got '%s'", optarg);
+                fprintf(stderr, "--ifetch %s: error: expected 'bundle' or 'insn'\n", optarg);
                 return -1;
             }
             break;
@@ -557,33 +567,25 @@ static int parse_convert(int argc, char **argv, struct convert_opts *o)
 struct sink {
     enum fmt fmt;
     FILE *f;
-    char *tmp; /* NULL when writing standard output */
+    struct out_file *out; /* NULL when writing standard output */
     const char *path;
     struct ski_writer *ski;
 };
 
-static int sink_open(struct sink *k, const char *path, enum fmt fmt)
+static int sink_open(struct sink *k, const char *path, enum fmt fmt, bool force)
 {
+    static struct out_file out; /* its paths: the signal handler's */
     memset(k, 0, sizeof *k);
     k->fmt = fmt;
     k->path = path;
     if (strcmp(path, "-") == 0) {
         k->f = stdout;
     } else {
-        const size_t n = strlen(path) + 32;
-        k->tmp = malloc(n);
-        if (!k->tmp) {
-            cli_error("trace convert: out of memory");
-            return EXIT_RUNTIME;
-        }
-        snprintf(k->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-        k->f = fopen(k->tmp, "wb");
-        if (!k->f) {
-            cli_error("trace convert: cannot create '%s': %s", k->tmp, strerror(errno));
-            free(k->tmp);
-            k->tmp = NULL;
-            return EXIT_RUNTIME;
-        }
+        const int rc = out_file_open(&out, "trace convert", path, force);
+        if (rc != EXIT_OK)
+            return rc;
+        k->out = &out;
+        k->f = out.f;
     }
     if (fmt == FMT_SKI) {
         char err[256];
@@ -613,20 +615,9 @@ static int sink_close(struct sink *k, int status)
         }
         return status;
     }
-    const bool write_failed = ferror(k->f) != 0;
-    if (fclose(k->f) != 0 || write_failed) {
-        if (status == EXIT_OK) {
-            cli_error("trace convert: cannot write '%s': %s", k->tmp, strerror(errno ? errno : EIO));
-            status = EXIT_RUNTIME;
-        }
-    }
-    if (status == EXIT_OK && rename(k->tmp, k->path) != 0) {
-        cli_error("trace convert: cannot rename '%s' to '%s': %s", k->tmp, k->path, strerror(errno));
-        status = EXIT_RUNTIME;
-    }
-    if (status != EXIT_OK)
-        remove(k->tmp);
-    free(k->tmp);
+    if (status == EXIT_OK)
+        return out_file_commit(k->out, "trace convert");
+    out_file_abort(k->out);
     return status;
 }
 
@@ -658,7 +649,7 @@ static int put_ski(const struct source *src, struct sink *sink, struct guest_eve
 
 static int trace_convert(int argc, char **argv)
 {
-    struct convert_opts o = {FMT_AUTO, FMT_AUTO, SKI_IFETCH_BUNDLE, false};
+    struct convert_opts o = {FMT_AUTO, FMT_AUTO, SKI_IFETCH_BUNDLE, false, false};
     const int prc = parse_convert(argc, argv, &o);
     if (prc != 0)
         return prc > 0 ? EXIT_OK : EXIT_USAGE;
@@ -680,7 +671,7 @@ static int trace_convert(int argc, char **argv)
         return -got;
     }
     struct sink sink;
-    status = sink_open(&sink, outp, to);
+    status = sink_open(&sink, outp, to, o.force);
     if (status) {
         source_close(&src);
         return sink_close(&sink, status);

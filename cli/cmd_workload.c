@@ -1,5 +1,6 @@
 /* cmd_workload.c - `vhptsim workload FILE.yaml [-o OUT.vtr]`: an experiment's synthetic stream
  * written as a vtrace file, e.g. to replay it exactly, convert it to Ski, or inspect it. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "../config/run_config.h"
 #include "../workloads/workload.h"
 #include "cli_util.h"
+#include "out_file.h"
 #include "commands.h"
 
 static void workload_usage(FILE *out)
@@ -20,11 +22,15 @@ static void workload_usage(FILE *out)
           "replaying it needs the guest OS model ('source: vtrace' with guest.enabled).\n"
           "\n"
           "Options:\n"
-          "  -o, --output OUT.vtr   write here (atomically: OUT.vtr.tmp-PID, then renamed);\n"
+          "  -o, --output OUT.vtr   write here (atomically: OUT.vtr.tmp-PID, then renamed;\n"
+          "                         nothing is left behind on failure or a signal);\n"
           "                         default standard output\n"
+          "  -f, --force            replace OUT.vtr if it exists (never a directory, device\n"
+          "                         or link)\n"
           "  -h, --help             show this help\n"
           "\n"
-          "Exit status: 0 success, 1 I/O failure, 2 bad experiment file.\n",
+          "Exit status: 0 success, 1 I/O failure, 2 bad experiment file, or OUT.vtr exists\n"
+          "(without --force) or cannot be written there.\n",
           out);
 }
 
@@ -32,16 +38,19 @@ int cmd_workload(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},
+        {"force", no_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *out_path = NULL;
-    int ch;
+    int ch, force = 0;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "o:fh", opts, NULL)) != -1) {
         if (ch == 'o') {
             out_path = optarg;
+        } else if (ch == 'f') {
+            force = 1;
         } else if (ch == 'h') {
             workload_usage(stdout);
             return EXIT_OK;
@@ -68,18 +77,14 @@ int cmd_workload(int argc, char **argv)
     if (!out_path)
         return workload_write_vtrace(&c.workload, stdout) == 0 && fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
 
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", out_path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        cli_error("workload: cannot create %s", tmp);
+    static struct out_file out; /* its paths: the signal handler's */
+    const int rc = out_file_open(&out, "workload", out_path, force);
+    if (rc != EXIT_OK)
+        return rc;
+    if (workload_write_vtrace(&c.workload, out.f) != 0) {
+        cli_error("workload: cannot write %s: %s", out.tmp, strerror(errno ? errno : EIO));
+        out_file_abort(&out);
         return EXIT_RUNTIME;
     }
-    const int ok = workload_write_vtrace(&c.workload, f) == 0;
-    if (fclose(f) != 0 || !ok || rename(tmp, out_path) != 0) {
-        remove(tmp);
-        cli_error("workload: cannot write %s", out_path);
-        return EXIT_RUNTIME;
-    }
-    return EXIT_OK;
+    return out_file_commit(&out, "workload");
 }

@@ -132,11 +132,16 @@ struct event_source *event_source_open(const struct run_config *c, char *err, si
     /* user mode: references only, the guest OS model supplies the TLB management; system mode:
      * the guest's own TLB operations drive the VMM (docs/ski-traces.md) */
     const int system = ski_reader_system(s->ski);
+    if (system == c->guest_enabled && ski_skip_to_end(s->ski) < 0) { /* cut short: say so, not the mode */
+        snprintf(err, errlen, "%s", ski_reader_error(s->ski));
+        event_source_close(s);
+        return NULL;
+    }
     if (system == c->guest_enabled) {
         snprintf(err, errlen,
-                 system ? "%s: a system-mode Ski trace carries the guest's own TLB management: guest.enabled must "
-                          "be false"
-                        : "%s: a user-mode Ski trace carries no TLB operations: guest.enabled must be true",
+                 system ? "%s: error: a system-mode Ski trace carries the guest's own TLB management: "
+                          "guest.enabled must be false"
+                        : "%s: error: a user-mode Ski trace carries no TLB operations: guest.enabled must be true",
                  c->trace_path);
         event_source_close(s);
         return NULL;

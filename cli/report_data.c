@@ -11,13 +11,7 @@
 #include "../model/stats/result_dir.h"
 #include "../model/util/input_file.h"
 
-static uint64_t name_hash(const char *s)
-{
-    uint64_t h = UINT64_C(14695981039346656037); /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * UINT64_C(1099511628211);
-    return h;
-}
+static uint64_t name_hash(const char *s) { return u64_hash_bytes(s, strlen(s)); }
 
 /* The index of a statistic name, or -1. A hash collision falls back to a scan. */
 static long stat_index(const struct report_data *r, const char *name)
@@ -135,6 +129,8 @@ static int load_study(struct report_data *r, char *err, size_t errlen)
         char *config = input_file_read(input, RESULT_CONFIG_MAX, &len, why, sizeof why);
         p->ok = config && report_point_current(p->dir, config, len);
         free(config);
+        snprintf(input, sizeof input, "%s/logs/%s.log", r->dir, p->name); /* the log a run of it leaves */
+        p->ran = !p->ok && access(input, F_OK) == 0;
         if (p->ok && load_stats(r, p, err, errlen) != 0)
             goto out;
     }
@@ -142,6 +138,26 @@ static int load_study(struct report_data *r, char *err, size_t errlen)
 out:
     config_doc_free(&d);
     return rc;
+}
+
+/* r->name from DIR/config.yaml's name (a complete result has one). 0 or -1 with err. */
+static int run_name(struct report_data *r, char *err, size_t errlen)
+{
+    char path[REPORT_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/config.yaml", r->dir);
+    struct config_doc d;
+    if (config_doc_load(&d, path, err, errlen) != 0)
+        return -1;
+    const int id = config_doc_take(&d, "name");
+    const yaml_node_t *name = id ? yaml_document_get_node(&d.doc, id) : NULL;
+    const int ok = name && name->type == YAML_SCALAR_NODE && name->data.scalar.length > 0 &&
+                   name->data.scalar.length < sizeof r->name;
+    if (ok)
+        snprintf(r->name, sizeof r->name, "%s", (const char *)name->data.scalar.value);
+    else
+        snprintf(err, errlen, "%s: error: no experiment name", path);
+    config_doc_free(&d);
+    return ok ? 0 : -1;
 }
 
 int report_data_load(struct report_data *r, const char *dir, int *not_a_result, char *err, size_t errlen)
@@ -167,10 +183,12 @@ int report_data_load(struct report_data *r, const char *dir, int *not_a_result, 
         *not_a_result = 1;
         return -1;
     }
-    /* one run: one point, named after its directory */
+    /* one run: one point, named after its experiment (config.yaml's name: letters, digits, '-',
+     * '_', '.'), never after its directory, whose name may hold anything (a space would split
+     * the point's column in the figures' data) */
     r->sweep->n_points = 1;
-    const char *base = strrchr(r->dir, '/');
-    snprintf(r->name, sizeof r->name, "%.127s", base ? base + 1 : r->dir);
+    if (run_name(r, err, errlen) != 0)
+        return -1;
     if (!(r->points = calloc(1, sizeof *r->points))) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -249,6 +267,8 @@ int report_stat(const struct report_data *r, const struct report_point *p, const
     return 0;
 }
 
+const char *report_point_status(const struct report_point *p) { return p->ok ? "ok" : p->ran ? "failed" : "not run"; }
+
 static void csv_field(FILE *out, const char *s)
 {
     if (!strpbrk(s, ",\"\n")) {
@@ -284,7 +304,8 @@ int report_write_summary(const struct report_data *r, FILE *out)
             fputc(',', out);
             csv_field(out, r->sweep->axis[a].labels[p->idx[a]]);
         }
-        fputs(p->ok ? ",ok" : ",failed", out);
+        fputc(',', out);
+        fputs(report_point_status(p), out);
         for (size_t k = 0; k < r->n_stats; k++) {
             fputc(',', out);
             if (k < p->n_values && p->values[k])

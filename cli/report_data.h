@@ -18,10 +18,12 @@
 #define REPORT_FILE_MAX (256u << 20) /* the largest stats.csv or timeseries.csv read */
 
 struct report_point {
-    char name[SWEEP_NAME_MAX + 1]; /* the point's name; a single run: its directory's name */
+    char name[SWEEP_NAME_MAX + 1]; /* the point's name; a single run: its experiment's name */
     char dir[REPORT_PATH_MAX + SWEEP_NAME_MAX + 2];
     size_t idx[SWEEP_MAX_AXES];    /* its value on each axis */
     int ok;                        /* a complete result of the point's configuration */
+    int ran;                       /* not ok, but its run was started (DIR/logs/<point>.log is there):
+                                      "failed"; else "not run" (a study killed before it) */
     char **values;                 /* by statistic index; NULL where the point has none */
     size_t n_values;
 };
@@ -56,6 +58,9 @@ int report_stat(const struct report_data *r, const struct report_point *p, const
 /* Whether dir holds a complete result of the configuration config (config.yaml's bytes), by
  * docs/results.md's rule: the one test of a study's resume, its summary and its report. */
 int report_point_current(const char *dir, const char *config, size_t config_len);
+
+/* "ok", "failed" or "not run": the point's status in summary.csv and the report. */
+const char *report_point_status(const struct report_point *p);
 
 /* summary.csv: point, the swept keys, status, every statistic (RFC 4180 quoting). */
 int report_write_summary(const struct report_data *r, FILE *out);

@@ -93,6 +93,23 @@ static FILE *open_data(struct result_dir *dir, const char *base)
 
 static const char *title_of(const struct report_data *r) { return r->spec.title[0] ? r->spec.title : r->name; }
 
+/* A left margin (characters) that holds the first drawn point's label, slanted by 35 degrees and
+ * ending at its bar (cos 35 = 0.82 of its length lies left of the bar; gnuplot's own margin, about
+ * 10, is kept where that is enough; at most 60 for the longest names). */
+static double bar_label_margin(const struct report_data *r)
+{
+    for (size_t i = 0; i < r->n_points; i++)
+        if (r->points[i].ok) {
+            const double m = ceil(0.82 * (double)strlen(r->points[i].name)) - 2;
+            return m < 10 ? 10 : m > 60 ? 60 : m;
+        }
+    return 10;
+}
+
+/* A point's name as the first column of a data row: quoted, so that gnuplot reads it as one
+ * column whatever it holds (point and experiment names never hold a '"'). */
+static void put_point_name(FILE *dat, const struct report_point *p) { fprintf(dat, "\"%s\"", p->name); }
+
 /* Sum over vCPUs of cpuN.<stat>; 0 when no vCPU has it. */
 static double cpu_sum(const struct report_data *r, const struct report_point *p, const char *stat)
 {
@@ -161,27 +178,41 @@ static int draw_sweep(const struct report_data *r, struct result_dir *dir, size_
     size_t drawn = 0;
     int per_cpu_mean = 0;
     double lo = INFINITY, hi = -INFINITY, xlo = INFINITY, xhi = -INFINITY;
+    /* one pass over the points: each adds to the cell (series, x) it belongs to (the seeds of a
+     * cell are its samples), so a study of many points is drawn in time linear in them */
+    struct cell {
+        double sum, mn, mx;
+        size_t n;
+        const struct report_point *any;
+    } *cells = calloc(n_series * xa->n, sizeof *cells);
+    if (!cells) {
+        free(pos);
+        fclose(dat);
+        return snprintf(err, errlen, "out of memory"), -1;
+    }
+    for (size_t i = 0; i < r->n_points; i++) {
+        const struct report_point *p = &r->points[i];
+        size_t code = 0;
+        for (size_t a = 0; a < s->n_axes; a++)
+            if (a != ax && a != seed)
+                code = code * s->axis[a].n + p->idx[a];
+        double v;
+        if (!p->ok || report_stat(r, p, stat, &v, &per_cpu_mean) != 0)
+            continue;
+        struct cell *c = &cells[code * xa->n + p->idx[ax]];
+        c->mn = c->n && c->mn < v ? c->mn : v;
+        c->mx = c->n && c->mx > v ? c->mx : v;
+        c->sum += v;
+        c->n++;
+        c->any = p;
+    }
     for (size_t ser = 0; ser < n_series; ser++) {
         int started = 0;
         for (size_t xi = 0; xi < xa->n; xi++) {
-            double sum = 0, mn = INFINITY, mx = -INFINITY;
-            size_t n = 0;
-            const struct report_point *any = NULL;
-            for (size_t i = 0; i < r->n_points; i++) {
-                const struct report_point *p = &r->points[i];
-                size_t code = 0;
-                for (size_t a = 0; a < s->n_axes; a++)
-                    if (a != ax && a != seed)
-                        code = code * s->axis[a].n + p->idx[a];
-                double v;
-                if (code != ser || p->idx[ax] != xi || !p->ok || report_stat(r, p, stat, &v, &per_cpu_mean) != 0)
-                    continue;
-                any = p;
-                sum += v;
-                mn = v < mn ? v : mn;
-                mx = v > mx ? v : mx;
-                n++;
-            }
+            const struct cell *c = &cells[ser * xa->n + xi];
+            const double sum = c->sum, mn = c->mn, mx = c->mx;
+            const size_t n = c->n;
+            const struct report_point *any = c->any;
             if (!n)
                 continue;
             if (!started) {
@@ -202,6 +233,7 @@ static int draw_sweep(const struct report_data *r, struct result_dir *dir, size_
         }
     }
     free(pos);
+    free(cells);
     if (fclose(dat) != 0)
         return snprintf(err, errlen, "cannot write %s.dat", base), -1;
     char caption[400];
@@ -229,6 +261,19 @@ static int draw_sweep(const struct report_data *r, struct result_dir *dir, size_
              seed < SWEEP_MAX_AXES ? ": mean over seeds, bars from the minimum to the maximum" : "",
              per_cpu_mean ? "; with several vCPUs, the mean of the vCPUs' values" : "");
     return draw(out, FIG_SWEEP, 0, caption, dir, base, "sweep", vars, 900, 520, err, errlen);
+}
+
+/* A bar figure of more points than REPORT_BARS_MAX is left out, and the index says where its
+ * numbers are: 1 then, else 0. */
+static int too_many_bars(struct report_figures *out, const char *figure, size_t points, const char *stats)
+{
+    if (points <= REPORT_BARS_MAX)
+        return 0;
+    char note[200];
+    snprintf(note, sizeof note, "%s: %zu points, more than the %d bars a figure shows (summary.csv has every %s)",
+             figure, points, REPORT_BARS_MAX, stats);
+    add_note(out, note);
+    return 1;
 }
 
 /* ---- cycle breakdown ------------------------------------------------------------------- */
@@ -274,6 +319,8 @@ static int draw_cycles(const struct report_data *r, struct result_dir *dir, stru
         add_note(out, "cycle breakdown: no point has cycles (a replay, or no complete point)");
         return 0;
     }
+    if (too_many_bars(out, "cycle breakdown", shown, "cpuN.cycles.<row>"))
+        return 0;
     FILE *dat = open_data(dir, "cycles");
     if (!dat)
         return snprintf(err, errlen, "cannot write cycles.dat"), -1;
@@ -286,7 +333,7 @@ static int draw_cycles(const struct report_data *r, struct result_dir *dir, stru
         const double refs = p->ok ? cpu_sum(r, p, "refs") : 0;
         if (refs <= 0)
             continue;
-        fprintf(dat, "%s", p->name);
+        put_point_name(dat, p);
         double rest = 0;
         for (size_t k = 0; k < n_rows; k++) {
             const double v = cpu_sum(r, p, rows[order[k]]) / refs;
@@ -307,6 +354,7 @@ static int draw_cycles(const struct report_data *r, struct result_dir *dir, stru
     snprintf(text, sizeof text, "%s: where the cycles go", title_of(r));
     gnuplot_var(vars, sizeof vars, "title_", text);
     gnuplot_var(vars, sizeof vars, "ylabel_", "cycles per reference (all vCPUs)");
+    gnuplot_var_num(vars, sizeof vars, "lmarg", bar_label_margin(r));
     const unsigned width = shown > 12 ? (unsigned)(300 + 45 * shown) : 860;
     return draw(out, FIG_CYCLES, 0,
                 "cycles per reference by cost row (docs/costs.md), summed over vCPUs; the largest rows, the rest as 'other'",
@@ -334,9 +382,15 @@ static int draw_purges(const struct report_data *r, struct result_dir *dir, stru
         add_note(out, "purge cost: no guest purge (ptc.l, ptc.g, ptc.ga, ptc.e, ptr) ran in any point");
         return 0;
     }
+    size_t n_ok = 0;
+    for (size_t i = 0; i < r->n_points; i++)
+        n_ok += (size_t)r->points[i].ok;
+    if (too_many_bars(out, "purge cost", n_ok, "vmm.purge.<op>.*"))
+        return 0;
     /* a panel per figure of one operation: its cycles, the entries it touched, its machine purges */
     static const char *const what[PURGE_PANELS] = {"cycles", "entries", "machine_purges"};
     int logy[PURGE_PANELS];
+    double lo[PURGE_PANELS];
     for (int w = 0; w < PURGE_PANELS; w++) {
         char file[32];
         snprintf(file, sizeof file, "purges-%d", w + 1);
@@ -348,12 +402,13 @@ static int draw_purges(const struct report_data *r, struct result_dir *dir, stru
             if (used[o])
                 fprintf(dat, " %s", ops[o]);
         fputc('\n', dat);
-        double lo = INFINITY, hi = 0;
+        double hi = 0;
+        lo[w] = INFINITY;
         for (size_t i = 0; i < r->n_points; i++) {
             const struct report_point *p = &r->points[i];
             if (!p->ok)
                 continue;
-            fprintf(dat, "%s", p->name);
+            put_point_name(dat, p);
             for (size_t o = 0; o < N_OPS; o++) {
                 if (!used[o])
                     continue;
@@ -366,12 +421,12 @@ static int draw_purges(const struct report_data *r, struct result_dir *dir, stru
                     continue;
                 }
                 fprintf(dat, " %.9g", v);
-                lo = v > 0 && v < lo ? v : lo;
+                lo[w] = v > 0 && v < lo[w] ? v : lo[w];
                 hi = v > hi ? v : hi;
             }
             fputc('\n', dat);
         }
-        logy[w] = spans(lo, hi, 100);
+        logy[w] = spans(lo[w], hi, 100);
         if (fclose(dat) != 0)
             return snprintf(err, errlen, "cannot write %s.dat", file), -1;
     }
@@ -383,8 +438,11 @@ static int draw_purges(const struct report_data *r, struct result_dir *dir, stru
         gnuplot_var(vars, sizeof vars, var, file);
         snprintf(var, sizeof var, "logy%d", w + 1);
         gnuplot_var_num(vars, sizeof vars, var, logy[w]);
+        snprintf(var, sizeof var, "ylo%d", w + 1);
+        gnuplot_var_num(vars, sizeof vars, var, logy[w] ? pow(10, floor(log10(lo[w])) - 1) : 0);
     }
     gnuplot_var_num(vars, sizeof vars, "ncols", (double)(n_used + 1));
+    gnuplot_var_num(vars, sizeof vars, "lmarg", bar_label_margin(r));
     snprintf(text, sizeof text, "%s: what one guest purge costs the VMM", title_of(r));
     gnuplot_var(vars, sizeof vars, "title_", text);
     const unsigned width = r->n_points > 12 ? (unsigned)(300 + 45 * r->n_points) : 900;
@@ -417,7 +475,7 @@ static int draw_timeline(const struct report_data *r, struct result_dir *dir, si
     char path[sizeof p->dir + 32];
     snprintf(path, sizeof path, "%s/timeseries.csv", p->dir);
     if (access(path, F_OK) != 0)
-        return 0; /* run.interval 0: no time series */
+        return 2; /* run.interval 0: no time series */
     char *csv = input_file_read(path, REPORT_FILE_MAX, NULL, err, errlen);
     if (!csv)
         return -1;
@@ -489,7 +547,7 @@ static int draw_timeline(const struct report_data *r, struct result_dir *dir, si
     }
     fclose(mem);
     free(fields);
-    int rc = 0;
+    int rc = 3; /* no row: nothing was measured */
     if (nrows) {
         char base[32];
         if (r->is_study)
@@ -554,9 +612,45 @@ int report_draw_all(const struct report_data *r, struct result_dir *dir, struct 
                 return -1;
     if (draw_cycles(r, dir, out, err, errlen) < 0 || draw_purges(r, dir, out, err, errlen) < 0)
         return -1;
-    for (size_t i = 0; i < r->n_points; i++)
-        if (r->points[i].ok && draw_timeline(r, dir, i, out, err, errlen) < 0)
+    /* miss rates over time: the first REPORT_TIMELINES_MAX complete points; the index says which
+     * have none and why */
+    size_t drawn = 0, no_series = 0, no_rows = 0, left_out = 0;
+    for (size_t i = 0; i < r->n_points; i++) {
+        if (!r->points[i].ok)
+            continue;
+        if (drawn == REPORT_TIMELINES_MAX) {
+            left_out++;
+            continue;
+        }
+        const int rc = draw_timeline(r, dir, i, out, err, errlen);
+        if (rc < 0)
             return -1;
+        drawn += rc == 1;
+        no_series += rc == 2;
+        no_rows += rc == 3;
+    }
+    char note[300];
+    if (no_series) {
+        if (r->is_study)
+            snprintf(note, sizeof note, "miss rates over time: %zu point%s no timeseries.csv (run.interval is 0)",
+                     no_series, no_series == 1 ? " has" : "s have");
+        else
+            snprintf(note, sizeof note, "miss rates over time: the run has no timeseries.csv (run.interval is 0)");
+        add_note(out, note);
+    }
+    if (no_rows) {
+        if (r->is_study)
+            snprintf(note, sizeof note, "miss rates over time: %zu point%s no interval after the warm-up", no_rows,
+                     no_rows == 1 ? " has" : "s have");
+        else
+            snprintf(note, sizeof note, "miss rates over time: the run has no interval after the warm-up");
+        add_note(out, note);
+    }
+    if (left_out) {
+        snprintf(note, sizeof note, "miss rates over time: drawn for the first %d complete points; %zu more have a "
+                 "timeseries.csv of their own", REPORT_TIMELINES_MAX, left_out);
+        add_note(out, note);
+    }
     return 0;
 }
 

@@ -7,6 +7,9 @@
  *   purges       cycles, entries touched and machine purges per guest purge operation, where
  *                any ran
  *   timeline-N   miss rates over time of point N (timeline for a single run), a line per vCPU
+ * A study of many points gets the bar figures (cycles, purges) up to REPORT_BARS_MAX points and
+ * the timelines of its first REPORT_TIMELINES_MAX complete points; the index says what was left
+ * out (summary.csv and each point's timeseries.csv hold every number).
  */
 #ifndef VHPTSIM_REPORT_FIGURES_H
 #define VHPTSIM_REPORT_FIGURES_H
@@ -15,6 +18,9 @@
 
 #include "../model/stats/result_dir.h"
 #include "report_data.h"
+
+#define REPORT_BARS_MAX 200     /* points a bar figure shows (a bar each: wider is unreadable) */
+#define REPORT_TIMELINES_MAX 64 /* points whose miss rates over time are drawn */
 
 enum figure_kind { FIG_SWEEP, FIG_CYCLES, FIG_PURGES, FIG_TIMELINE };
 
@@ -28,7 +34,7 @@ struct report_figure {
 struct report_figures {
     struct report_figure *f;
     size_t n, cap;
-    char notes[8][400]; /* what could not be drawn, and why (shown in the index) */
+    char notes[REPORT_MAX_Y + 8][400]; /* what could not be drawn, and why (shown in the index) */
     size_t n_notes;
 };
 

@@ -3,6 +3,7 @@
  * to each point's files. */
 #include "report_index.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,12 +45,12 @@ static void point_link(FILE *out, const struct report_data *r, const struct repo
 
 static const char *title_of(const struct report_data *r) { return r->spec.title[0] ? r->spec.title : r->name; }
 
-static size_t count_ok(const struct report_data *r)
+/* Points of each status: [0] complete, [1] failed, [2] not run. */
+static void count_status(const struct report_data *r, size_t n[3])
 {
-    size_t ok = 0;
+    n[0] = n[1] = n[2] = 0;
     for (size_t i = 0; i < r->n_points; i++)
-        ok += (size_t)r->points[i].ok;
-    return ok;
+        n[r->points[i].ok ? 0 : r->points[i].ran ? 1 : 2]++;
 }
 
 /* The statistics the table shows: report.y for a study, the headline rates for one run. */
@@ -68,11 +69,24 @@ static size_t table_stats(const struct report_data *r, const char *const **names
     return r->spec.n_y;
 }
 
+/* A value as a reader wants it: a count whole (1800000, never 1.8e+06), another number with six
+ * significant digits but never in exponent form from 1 up (334084688.5, 0.953412). */
+static void put_number(FILE *out, double v)
+{
+    if (v == floor(v) && fabs(v) < 1e15)
+        fprintf(out, "%.0f", v);
+    else if (fabs(v) >= 1) {
+        const int digits = (int)floor(log10(fabs(v))) + 1;
+        fprintf(out, "%.*f", digits < 6 ? 6 - digits : 1, v);
+    } else
+        fprintf(out, "%.6g", v);
+}
+
 static void cell_value(FILE *out, const struct report_data *r, const struct report_point *p, const char *stat)
 {
     double v;
     if (p->ok && report_stat(r, p, stat, &v, NULL) == 0)
-        fprintf(out, "%.6g", v);
+        put_number(out, v);
     else
         fputs("-", out);
 }
@@ -132,7 +146,7 @@ int report_write_html(const struct report_data *r, const struct report_figures *
           "table { border-collapse: collapse; font-size: 90%; margin: 1em 0; }\n"
           "th, td { border: 1px solid #bbb; padding: 3px 8px; text-align: right; }\n"
           "th { background: #eee; cursor: pointer; } th:first-child, td:first-child { text-align: left; }\n"
-          ".failed { color: #b00020; font-weight: bold; }\n"
+          ".failed { color: #b00020; font-weight: bold; } .not-run { color: #666; font-style: italic; }\n"
           "figure { margin: 1.5em 0; } img { max-width: 100%; border: 1px solid #ddd; }\n"
           "#figure-check { color: #b00020; }\n"
           "</style>\n</head>\n<body>\n<h1>",
@@ -156,9 +170,11 @@ int report_write_html(const struct report_data *r, const struct report_figures *
             }
             fputs("</li>\n", out);
         }
-        fprintf(out, "</ul>\n<p>%zu points, %zu complete, %zu failed. Every statistic of every point: "
+        size_t n[3];
+        count_status(r, n);
+        fprintf(out, "</ul>\n<p>%zu points, %zu complete, %zu failed, %zu not run. Every statistic of every point: "
                      "<a href=\"../summary.csv\">summary.csv</a>.</p>\n",
-                r->n_points, count_ok(r), r->n_points - count_ok(r));
+                r->n_points, n[0], n[1], n[2]);
     }
     const char *const *stats;
     const size_t n_stats = table_stats(r, &stats);
@@ -185,7 +201,8 @@ int report_write_html(const struct report_data *r, const struct report_figures *
             html_text(out, r->sweep->axis[a].labels[p->idx[a]]);
             fputs("</td>", out);
         }
-        fputs(p->ok ? "<td>ok</td>" : "<td class=\"failed\">failed</td>", out);
+        fprintf(out, "<td%s>%s</td>", p->ok ? "" : p->ran ? " class=\"failed\"" : " class=\"not-run\"",
+                report_point_status(p));
         for (size_t k = 0; k < n_stats; k++) {
             fputs("<td>", out);
             cell_value(out, r, p, stats[k]);
@@ -244,8 +261,10 @@ int report_write_md(const struct report_data *r, const struct report_figures *fi
                 fprintf(out, "%s%s", v ? ", " : "", r->sweep->axis[a].labels[v]);
             fputc('\n', out);
         }
-        fprintf(out, "\n%zu points, %zu complete, %zu failed; every statistic: [summary.csv](../summary.csv).\n\n",
-                r->n_points, count_ok(r), r->n_points - count_ok(r));
+        size_t n[3];
+        count_status(r, n);
+        fprintf(out, "\n%zu points, %zu complete, %zu failed, %zu not run; every statistic: [summary.csv](../summary.csv).\n\n",
+                r->n_points, n[0], n[1], n[2]);
     }
     const char *const *stats;
     const size_t n_stats = table_stats(r, &stats);
@@ -264,7 +283,7 @@ int report_write_md(const struct report_data *r, const struct report_figures *fi
         fprintf(out, "| %s |", p->name);
         for (size_t a = 0; a < r->sweep->n_axes; a++)
             fprintf(out, " %s |", r->sweep->axis[a].labels[p->idx[a]]);
-        fputs(p->ok ? " ok |" : " **failed** |", out);
+        fprintf(out, p->ok ? " %s |" : " **%s** |", report_point_status(p));
         for (size_t k = 0; k < n_stats; k++) {
             fputc(' ', out);
             cell_value(out, r, p, stats[k]);

@@ -32,7 +32,7 @@ static unsigned check_purge(FILE *err, const struct run_config *c, const struct 
     if (fallbacks == 0 || count(s, "vm.guest.munmap.page_purges") != 0)
         return 0;
     fprintf(err,
-            "vhptsim: warning: guest.purge: %s never took effect: all %" PRIu64 " munmaps that purged fell back "
+            "vhptsim: run: warning: guest.purge: %s never took effect: all %" PRIu64 " munmaps that purged fell back "
             "to one ptc.e (more than %d purges each, or a range across a region; docs/guest-os.md, \"munmap\"), "
             "so no page-by-page purge was issued\n",
             c->guest.purge == GUEST_PURGE_PTC_GA ? "ptc_ga" : "ptc_l", fallbacks, GUEST_OS_MUNMAP_PURGES_MAX);

@@ -9,16 +9,23 @@
 #define WATCH_MAX 64
 
 static struct result_dir *volatile watched[WATCH_MAX];
+static const char *volatile watched_files[WATCH_MAX];
+static struct result_lock *volatile watched_lock;
 
 static void on_signal(int sig)
 {
-    for (int i = 0; i < WATCH_MAX; i++)
+    for (int i = 0; i < WATCH_MAX; i++) {
         if (watched[i])
             result_dir_abort_now(watched[i]);
+        if (watched_files[i])
+            unlink(watched_files[i]);
+    }
+    if (watched_lock)
+        result_lock_release(watched_lock);
     _exit(128 + sig);
 }
 
-int signal_cleanup_watch(struct result_dir *d)
+static void install(void)
 {
     static int installed;
     if (!installed) {
@@ -35,6 +42,11 @@ int signal_cleanup_watch(struct result_dir *d)
         }
         installed = 1;
     }
+}
+
+int signal_cleanup_watch(struct result_dir *d)
+{
+    install();
     for (int i = 0; i < WATCH_MAX; i++) {
         if (!watched[i]) {
             watched[i] = d;
@@ -50,3 +62,30 @@ void signal_cleanup_forget(struct result_dir *d)
         if (watched[i] == d)
             watched[i] = NULL;
 }
+
+int signal_cleanup_watch_file(const char *path)
+{
+    install();
+    for (int i = 0; i < WATCH_MAX; i++) {
+        if (!watched_files[i]) {
+            watched_files[i] = path;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void signal_cleanup_forget_file(const char *path)
+{
+    for (int i = 0; i < WATCH_MAX; i++)
+        if (watched_files[i] == path)
+            watched_files[i] = NULL;
+}
+
+void signal_cleanup_watch_lock(struct result_lock *l)
+{
+    install();
+    watched_lock = l;
+}
+
+void signal_cleanup_forget_lock(void) { watched_lock = NULL; }

@@ -16,9 +16,12 @@
 #include "../model/stats/provenance.h"
 #include "../model/stats/result_dir.h"
 #include "../model/util/input_file.h"
+#include "../model/util/u64_map.h"
 #include "cli_util.h"
 #include "report.h"
 #include "report_data.h"
+#include "signal_cleanup.h"
+#include "stat_catalog.h"
 
 int study_wanted(struct config_doc *d)
 {
@@ -92,17 +95,69 @@ static int check_overrides(struct config_doc *d, const struct sweep *s)
     return 0;
 }
 
+/* Points i and j (j < i) resolved to the same configuration: two spellings of one value
+ * (32K and 32768, 1 and 01). Named at the later value of the first axis where they differ. */
+static void same_config_error(const struct study *st, struct config_doc *d, size_t j, size_t i)
+{
+    size_t a_idx[SWEEP_MAX_AXES], b_idx[SWEEP_MAX_AXES];
+    sweep_point_indices(st->sweep, j, a_idx);
+    sweep_point_indices(st->sweep, i, b_idx);
+    size_t a = 0;
+    while (a + 1 < st->sweep->n_axes && a_idx[a] == b_idx[a])
+        a++;
+    const struct sweep_axis *ax = &st->sweep->axis[a];
+    char err[1024];
+    const struct schema_ctx ctx = config_doc_ctx(d, err, sizeof err);
+    schema_error(&ctx, yaml_document_get_node(&d->doc, ax->value_ids[b_idx[a]]),
+                 "sweep value '%s' of '%s' gives the same configuration as '%s' (points %s and %s): a value twice",
+                 ax->labels[b_idx[a]], ax->key, ax->labels[a_idx[a]], st->points[j].name, st->points[i].name);
+    fprintf(stderr, "%s\n", err);
+}
+
 /* Every point resolved through the schema before anything runs: a bad value of any point is
- * reported first, with its place in the file. */
-static int resolve_points(struct study *st, struct config_doc *d)
+ * reported first, with its place in the file; two points of one configuration are an error. */
+static void set_dir(struct study *st);
+
+/* Every report.y name is a statistic the points will write (checked against point 0's machine
+ * with every optional group: stat_catalog.h), so that a typo stops the study at its place in the
+ * file before anything runs, not under "Not drawn" after. 0, or -1 after printing why. */
+static int check_report_y(const struct study *st, struct config_doc *d, const struct run_config *c)
+{
+    if (!st->report.y_given)
+        return 0;
+    struct stat_catalog cat;
+    char err[1200];
+    if (stat_catalog_init(&cat, c, err, sizeof err) != 0) {
+        cli_error("run: %s", err);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t k = 0; k < st->report.n_y && rc == 0; k++) {
+        if (stat_catalog_has(&cat, st->report.y[k]))
+            continue;
+        const struct schema_ctx ctx = config_doc_ctx(d, err, sizeof err);
+        schema_error_at(&ctx, st->report.y_mark[k],
+                        "report.y: '%s' is no statistic a point writes (docs/stats.md lists them; a name is looked up "
+                        "as written, as vm.<name> and as cpuN.<name>)",
+                        st->report.y[k]);
+        fprintf(stderr, "%s\n", err);
+        rc = -1;
+    }
+    stat_catalog_free(&cat);
+    return rc;
+}
+
+static int resolve_points(struct study *st, struct config_doc *d, struct progress *pr)
 {
     static struct run_config c; /* large: off the stack */
     char err[1024];
+    struct u64_map seen; /* hash of a point's configuration -> the point */
     st->points = calloc(st->sweep->n_points, sizeof *st->points);
-    if (!st->points) {
+    if (!st->points || u64_map_init(&seen) != 0) {
         cli_error("run: out of memory");
         return -1;
     }
+    int rc = -1;
     st->n_points = st->sweep->n_points;
     for (size_t i = 0; i < st->n_points; i++) {
         struct study_point *p = &st->points[i];
@@ -110,17 +165,40 @@ static int resolve_points(struct study *st, struct config_doc *d)
         run_config_default(&c);
         if (sweep_apply(st->sweep, d, i, err, sizeof err) != 0 || run_config_from_doc(&c, d, err, sizeof err) != 0) {
             fprintf(stderr, "%s\n  (in point %s)\n", err, p->name);
-            return -1;
+            goto out;
         }
         /* the bytes the point's run writes as its config.yaml (header comment included) */
         if (!(p->config = run_config_text(&c, provenance_config_header(), &p->config_len))) {
             cli_error("run: out of memory");
-            return -1;
+            goto out;
         }
-        if (i == 0)
+        const uint64_t h = u64_hash_bytes(p->config, p->config_len);
+        const uint64_t *other = u64_map_get(&seen, h);
+        if (other && st->points[*other].config_len == p->config_len &&
+            memcmp(st->points[*other].config, p->config, p->config_len) == 0) {
+            same_config_error(st, d, (size_t)*other, i);
+            goto out;
+        }
+        if (!other && u64_map_put(&seen, h, i) != 0) { /* (a hash shared by two configurations: not compared) */
+            cli_error("run: out of memory");
+            goto out;
+        }
+        if (i == 0 && check_report_y(st, d, &c) != 0)
+            goto out;
+        if (i == 0) { /* the study's name and directory: say what is coming before the rest */
             snprintf(st->name, sizeof st->name, "%s", c.name);
+            set_dir(st);
+            if (!st->opt->quiet)
+                printf("study %s: %zu point%s -> %s/\n", st->name, st->n_points, st->n_points == 1 ? "" : "s", st->dir);
+            fflush(stdout);
+        }
+        if (progress_due(pr))
+            progress_show(pr, "study %s: resolving the points: %zu of %zu", st->name, i + 1, st->n_points);
     }
-    return 0;
+    rc = 0;
+out:
+    u64_map_free(&seen);
+    return rc;
 }
 
 /* The output directory: a study's (docs/results.md), locked for the whole study; a new or empty
@@ -143,14 +221,10 @@ static int prepare_dir(struct study *st, struct result_lock *lock)
     return EXIT_OK;
 }
 
-/* Writes dir/name whole or not at all (listed in dir's marker, written aside, then renamed). */
-static int write_atomic(const char *dir, const char *name, const char *text, size_t len)
+/* Writes dir/name (listed in dir's marker already) whole or not at all: aside, then renamed. */
+static int write_listed(const char *dir, const char *name, const char *text, size_t len)
 {
-    char path[STUDY_PATH_MAX + SWEEP_NAME_MAX + 16], tmp[STUDY_PATH_MAX + SWEEP_NAME_MAX + 64], err[1536];
-    if (result_dir_add_part(dir, name, RESULT_PART_FILE, err, sizeof err) != 0) {
-        cli_error("run: %s", err);
-        return -1;
-    }
+    char path[STUDY_PATH_MAX + SWEEP_NAME_MAX + 16], tmp[STUDY_PATH_MAX + SWEEP_NAME_MAX + 64];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "w");
@@ -164,6 +238,17 @@ static int write_atomic(const char *dir, const char *name, const char *text, siz
         unlink(tmp);
     }
     return ok ? 0 : -1;
+}
+
+/* The same for a file not listed yet. */
+static int write_atomic(const char *dir, const char *name, const char *text, size_t len)
+{
+    char err[1536];
+    if (result_dir_add_part(dir, name, RESULT_PART_FILE, err, sizeof err) != 0) {
+        cli_error("run: %s", err);
+        return -1;
+    }
+    return write_listed(dir, name, text, len);
 }
 
 struct manifest_arg {
@@ -202,29 +287,119 @@ static int write_manifest(const struct study *st, const char *experiment)
     return rc;
 }
 
-/* Which points run: those without a complete result of their configuration (all with
- * --force); inputs/ written, each point and its log listed in the study's markers. */
-static int plan_points(struct study *st)
+/* Whether dir/name holds exactly text (an input unchanged since the last study: not rewritten). */
+static int same_file(const char *dir, const char *name, const char *text, size_t len)
 {
-    char inputs[STUDY_PATH_MAX + 16], logs[STUDY_PATH_MAX + 16], name[SWEEP_NAME_MAX + 16], err[1536];
+    char path[STUDY_PATH_MAX + SWEEP_NAME_MAX + 16], why[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    size_t have;
+    char *old = input_file_read(path, len + 1, &have, why, sizeof why);
+    const int same = old && have == len && memcmp(old, text, len) == 0;
+    free(old);
+    return same;
+}
+
+/* Removes the inputs/<point>.yaml of points no longer in the sweep (a smaller sweep than the last
+ * study's): inputs/ holds the inputs of this study's points only. (Their results stay: a sweep
+ * that brings a point back reuses it.) */
+static int prune_inputs(const struct study *st, const char *inputs, const struct u64_map *current)
+{
+    DIR *dir = opendir(inputs);
+    if (!dir)
+        return 0;
+    char **stale = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    for (struct dirent *e; rc == 0 && (e = readdir(dir)) != NULL;) {
+        const size_t len = strlen(e->d_name);
+        if (len <= 5 || strcmp(e->d_name + len - 5, ".yaml") != 0)
+            continue;
+        const uint64_t *i = u64_map_get(current, u64_hash_bytes(e->d_name, len - 5));
+        if (i && strncmp(st->points[*i].name, e->d_name, len - 5) == 0 && st->points[*i].name[len - 5] == '\0')
+            continue;
+        if (n == cap) {
+            char **grown = realloc(stale, (cap = cap ? 2 * cap : 64) * sizeof *stale);
+            if (!grown) {
+                rc = -1;
+                break;
+            }
+            stale = grown;
+        }
+        if (!(stale[n] = strdup(e->d_name)))
+            rc = -1;
+        else
+            n++;
+    }
+    closedir(dir);
+    char err[1536];
+    if (rc == 0 && n && result_dir_remove_files(inputs, (const char *const *)stale, n, err, sizeof err) != 0) {
+        cli_error("run: %s", err);
+        rc = -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(stale[i]);
+    free(stale);
+    return rc;
+}
+
+/* Which points run: those without a complete result of their configuration (all with
+ * --force); each point and its log listed in the study's markers, inputs/ written (an unchanged
+ * input is not rewritten) and pruned. The markers are read once per directory, not per point. */
+static int plan_points(struct study *st, struct progress *pr)
+{
+    char inputs[STUDY_PATH_MAX + 16], logs[STUDY_PATH_MAX + 16], err[1536];
     snprintf(inputs, sizeof inputs, "%s/inputs", st->dir);
     snprintf(logs, sizeof logs, "%s/logs", st->dir);
+    const size_t n = st->n_points;
+    const char **points = calloc(n, sizeof *points);
+    char **logs_of = calloc(n, sizeof *logs_of), **inputs_of = calloc(n, sizeof *inputs_of);
+    struct u64_map current; /* a point's name -> the point */
+    int rc = -1, have_map = u64_map_init(&current) == 0;
+    if (!points || !logs_of || !inputs_of || !have_map) {
+        cli_error("run: out of memory");
+        goto out;
+    }
     st->n_to_run = 0;
-    for (size_t i = 0; i < st->n_points; i++) {
+    for (size_t i = 0; i < n; i++) {
         struct study_point *p = &st->points[i];
         p->run = st->opt->force || !study_point_current(st, p);
         st->n_to_run += (size_t)p->run;
-        snprintf(name, sizeof name, "%s.log", p->name);
-        if (result_dir_add_part(st->dir, p->name, RESULT_PART_RESULT, err, sizeof err) != 0 ||
-            result_dir_add_part(logs, name, RESULT_PART_FILE, err, sizeof err) != 0) {
-            cli_error("run: %s", err);
-            return -1;
+        points[i] = p->name;
+        if (asprintf(&logs_of[i], "%s.log", p->name) < 0 || asprintf(&inputs_of[i], "%s.yaml", p->name) < 0 ||
+            u64_map_put(&current, u64_hash_bytes(p->name, strlen(p->name)), i) != 0) {
+            logs_of[i] = inputs_of[i] = NULL;
+            cli_error("run: out of memory");
+            goto out;
         }
-        snprintf(name, sizeof name, "%s.yaml", p->name);
-        if (write_atomic(inputs, name, p->config, p->config_len) != 0)
-            return -1;
+        if (progress_due(pr))
+            progress_show(pr, "study %s: checking the points' results: %zu of %zu", st->name, i + 1, n);
     }
-    return 0;
+    if (result_dir_add_parts(st->dir, points, n, RESULT_PART_RESULT, err, sizeof err) != 0 ||
+        result_dir_add_parts(logs, (const char *const *)logs_of, n, RESULT_PART_FILE, err, sizeof err) != 0 ||
+        result_dir_add_parts(inputs, (const char *const *)inputs_of, n, RESULT_PART_FILE, err, sizeof err) != 0) {
+        cli_error("run: %s", err);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct study_point *p = &st->points[i];
+        if (!same_file(inputs, inputs_of[i], p->config, p->config_len) &&
+            write_listed(inputs, inputs_of[i], p->config, p->config_len) != 0)
+            goto out;
+        if (progress_due(pr))
+            progress_show(pr, "study %s: writing the points' inputs: %zu of %zu", st->name, i + 1, n);
+    }
+    rc = prune_inputs(st, inputs, &current);
+out:
+    for (size_t i = 0; i < n && logs_of && inputs_of; i++) {
+        free(logs_of[i]);
+        free(inputs_of[i]);
+    }
+    free(points);
+    free(logs_of);
+    free(inputs_of);
+    if (have_map)
+        u64_map_free(&current);
+    return rc;
 }
 
 /* The first line of a failed point's log, or why there is none. */
@@ -267,24 +442,25 @@ int study_main(struct config_doc *d, const struct study_options *o)
         return 1;
     }
     st.sweep->n_axes = 0;
+    struct progress pr;
+    progress_init(&pr, o->progress, o->quiet);
+    const yaml_node_t *report_key = config_doc_key_node(d, "report"); /* taken out below */
+    const yaml_mark_t report_mark = report_key ? report_key->start_mark : (yaml_mark_t){0, 0, 0};
     if (sweep_take(st.sweep, d, err, sizeof err) != 0 || report_spec_take(&st.report, st.sweep, d, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
         goto out;
     }
     if (st.sweep->n_axes == 0) {
-        yaml_node_t *k = config_doc_key_node(d, "report");
-        fprintf(stderr, "%s:%lu: error: 'report' needs a 'sweep' (the report of one run: vhptsim report DIR)\n", d->path,
-                k ? (unsigned long)k->start_mark.line + 1 : 1ul);
+        const struct schema_ctx ctx = config_doc_ctx(d, err, sizeof err);
+        schema_error_at(&ctx, report_mark, "'report' needs a 'sweep' (the report of one run: vhptsim report DIR)");
+        fprintf(stderr, "%s\n", err);
         goto out;
     }
-    if (check_overrides(d, st.sweep) != 0 || resolve_points(&st, d) != 0)
+    /* preparing the points may take a while (100000 of them: a minute or so): the study's line
+     * first, the progress line with --progress, and a signal releases the lock (signal_cleanup.h) */
+    signal_cleanup_watch_lock(&lock);
+    if (check_overrides(d, st.sweep) != 0 || resolve_points(&st, d, &pr) != 0)
         goto out;
-    if (o->out_dir)
-        snprintf(st.dir, sizeof st.dir, "%s", o->out_dir);
-    else
-        snprintf(st.dir, sizeof st.dir, "results/%s", st.name);
-    while (strlen(st.dir) > 1 && st.dir[strlen(st.dir) - 1] == '/')
-        st.dir[strlen(st.dir) - 1] = '\0';
     const ssize_t self_len = readlink("/proc/self/exe", st.self, sizeof st.self - 1);
     if (self_len <= 0) {
         cli_error("run: cannot find the vhptsim executable (/proc/self/exe): %s", strerror(errno));
@@ -295,15 +471,15 @@ int study_main(struct config_doc *d, const struct study_options *o)
     if ((status = prepare_dir(&st, &lock)) != 0)
         goto out;
     status = 1;
-    if (write_manifest(&st, d->path) != 0 || plan_points(&st) != 0)
+    if (write_manifest(&st, d->path) != 0 || plan_points(&st, &pr) != 0)
         goto out;
+    progress_clear(&pr);
     if (!o->quiet)
-        printf("study %s: %zu points, %zu to run, %zu complete -> %s/\n", st.name, st.n_points, st.n_to_run,
-               st.n_points - st.n_to_run, st.dir);
+        printf("study %s: %zu point%s, %zu to run, %zu complete\n", st.name, st.n_points, st.n_points == 1 ? "" : "s",
+               st.n_to_run, st.n_points - st.n_to_run);
     fflush(stdout);
 
-    struct progress pr;
-    progress_init(&pr, o->progress, o->quiet);
+    progress_init(&pr, o->progress, o->quiet); /* the points' ETA from now */
     const unsigned cores = core_count();
     struct study_options eff = *o;
     if (!eff.jobs)
@@ -328,7 +504,7 @@ int study_main(struct config_doc *d, const struct study_options *o)
     for (size_t i = 0; i < st.n_points; i++) {
         if (!study_point_current(&st, &st.points[i])) {
             point_error(&st, &st.points[i], err, sizeof err);
-            cli_error("point %s failed: %s", st.points[i].name, err);
+            cli_error("run: point %s failed: %s", st.points[i].name, err);
             failed++;
         }
     }
@@ -338,7 +514,20 @@ int study_main(struct config_doc *d, const struct study_options *o)
                st.n_points - failed, st.n_points, failed ? " (rerun to retry the failed ones)" : "", st.dir, st.dir);
     status = failed || report_rc != 0 ? 1 : 0;
 out:
+    progress_clear(&pr);
+    signal_cleanup_forget_lock();
     result_lock_release(&lock);
     free_study(&st);
     return status;
+}
+
+/* DIR: -o, or results/<name>. */
+static void set_dir(struct study *st)
+{
+    if (st->opt->out_dir)
+        snprintf(st->dir, sizeof st->dir, "%s", st->opt->out_dir);
+    else
+        snprintf(st->dir, sizeof st->dir, "results/%s", st->name);
+    while (strlen(st->dir) > 1 && st->dir[strlen(st->dir) - 1] == '/')
+        st->dir[strlen(st->dir) - 1] = '\0';
 }

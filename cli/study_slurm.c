@@ -179,14 +179,23 @@ int study_slurm_run(struct study *st, struct progress *pr)
     free(abs);
     /* DIR/slurm/: the job script and each task's output (what the job script itself said),
      * listed in the study's markers before SLURM writes them */
-    char script[STUDY_PATH_MAX + 32], slurm[STUDY_PATH_MAX + 16], err[1536], name[64];
+    char script[STUDY_PATH_MAX + 32], slurm[STUDY_PATH_MAX + 16], err[1536];
     snprintf(slurm, sizeof slurm, "%s/slurm", st->dir);
     int listed = result_dir_add_part(st->dir, "slurm", RESULT_PART_DIR, err, sizeof err) == 0 &&
                  result_dir_add_part(slurm, "job.sh", RESULT_PART_FILE, err, sizeof err) == 0;
-    for (size_t i = 0; listed && i < st->n_to_run; i++) {
-        snprintf(name, sizeof name, "task-%zu.out", i);
-        listed = result_dir_add_part(slurm, name, RESULT_PART_FILE, err, sizeof err) == 0;
+    char (*names)[32] = calloc(st->n_to_run + 1, sizeof *names); /* task-<n>.out, listed at once */
+    const char **list = calloc(st->n_to_run + 1, sizeof *list);
+    if (!names || !list) {
+        listed = 0;
+        snprintf(err, sizeof err, "out of memory");
     }
+    for (size_t i = 0; listed && i < st->n_to_run; i++) {
+        snprintf(names[i], sizeof names[i], "task-%zu.out", i);
+        list[i] = names[i];
+    }
+    listed = listed && result_dir_add_parts(slurm, list, st->n_to_run, RESULT_PART_FILE, err, sizeof err) == 0;
+    free(names);
+    free(list);
     if (!listed) {
         cli_error("run: %s", err);
         return -1;

@@ -35,8 +35,10 @@ static int y_parse(const struct schema_ctx *ctx, yaml_node_t *node, void *base, 
         if (!stat_name_ok(name) || strlen(name) >= REPORT_STAT_MAX)
             return schema_error(ctx, item, "'%s' is not a statistic name (lower-case, digits, '_' and '.', docs/stats.md)",
                                 name);
+        r->y_mark[r->n_y] = item->start_mark;
         memcpy(r->y[r->n_y++], name, strlen(name) + 1);
     }
+    r->y_given = 1;
     return 0;
 }
 
@@ -72,14 +74,23 @@ int report_spec_take(struct report_spec *r, const struct sweep *s, struct config
     yaml_node_t *key = config_doc_key_node(d, "report");
     const yaml_mark_t where = key ? key->start_mark : (yaml_mark_t){0, 0, 0};
     const int id = config_doc_take(d, "report");
-    if (id && schema_load_mapping(&ctx, yaml_document_get_node(&d->doc, id), r, report_fields) != 0)
+    yaml_node_t *map = id ? yaml_document_get_node(&d->doc, id) : NULL;
+    if (map && schema_load_mapping(&ctx, map, r, report_fields) != 0)
         return -1;
     if (r->x[0]) {
         size_t i = 0;
         while (i < s->n_axes && strcmp(s->axis[i].key, r->x) != 0)
             i++;
+        /* at the x value: the file's, or the --set report.x=... that gave it */
+        yaml_node_t *x = NULL;
+        for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
+            yaml_node_t *k = yaml_document_get_node(&d->doc, pr->key);
+            if (k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, "x") == 0)
+                x = yaml_document_get_node(&d->doc, pr->value);
+        }
         if (i == s->n_axes)
-            return schema_error_at(&ctx, where, "report x '%s' is not a swept key", r->x);
+            return x ? schema_error(&ctx, x, "report x '%s' is not a swept key", r->x)
+                     : schema_error_at(&ctx, where, "report x '%s' is not a swept key", r->x);
     } else {
         for (size_t i = s->n_axes; i-- > 0;)
             if (strcmp(s->axis[i].key, "seed") != 0 || !r->x[0])

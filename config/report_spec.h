@@ -20,6 +20,8 @@ struct report_spec {
     char x[SWEEP_KEY_MAX];  /* the swept key on the x axis ("" = the first swept key other than seed) */
     char y[REPORT_MAX_Y][REPORT_STAT_MAX]; /* statistics drawn against x, one figure each */
     size_t n_y;
+    int y_given;                           /* y came from the file or a --set (not the defaults) */
+    yaml_mark_t y_mark[REPORT_MAX_Y];      /* where each was written, for a message */
 };
 
 /* Takes `report:` out of the document over the defaults (y: the headline rates) and checks it

@@ -98,7 +98,7 @@ static int tlb_level_parse(const struct schema_ctx *ctx, yaml_node_t *node, void
         }
     }
     if (tlb_level_params_check(lp) != TLB_LEVEL_OK)
-        return schema_error(ctx, node, "impossible TLB level: ways must divide entries into a power-of-two number of "
+        return schema_error_in(ctx, node, "impossible TLB level: ways must divide entries into a power-of-two number of "
                                        "sets, and a set-associative level must hold one page_size");
     return 0;
 }
@@ -162,7 +162,7 @@ static int ptce_parse(const struct schema_ctx *ctx, yaml_node_t *node, void *bas
     if (seq_parse(ctx, node, 2, 0, count, f->key) != 0)
         return -1;
     if ((uint64_t)count[0] * count[1] > VMM_PTCE_STEPS_MAX)
-        return schema_error(ctx, node, "'%s' %u x %u is %llu ptc.e steps per flush; at most %u (vmm_vcpu.h says why)",
+        return schema_error_in(ctx, node, "'%s' %u x %u is %llu ptc.e steps per flush; at most %u (vmm_vcpu.h says why)",
                             f->key, count[0], count[1], (unsigned long long)count[0] * count[1], VMM_PTCE_STEPS_MAX);
     return 0;
 }
@@ -177,7 +177,7 @@ static int walker_hit_parse(const struct schema_ctx *ctx, yaml_node_t *node, voi
     if (seq_parse(ctx, node, 3, 1, hit, f->key) != 0)
         return -1;
     if (hit[0] < 0 || hit[1] < 0 || hit[2] < 0 || hit[0] + hit[1] + hit[2] > 1.0 + 1e-12)
-        return schema_error(ctx, node, "'%s' holds the L1, L2, L3 probabilities: each >= 0, sum <= 1", f->key);
+        return schema_error_in(ctx, node, "'%s' holds the L1, L2, L3 probabilities: each >= 0, sum <= 1", f->key);
     return 0;
 }
 static int walker_hit_emit(yaml_emitter_t *em, const void *base, const struct field *f)
@@ -446,7 +446,33 @@ static yaml_node_t *find_key(yaml_document_t *doc, yaml_node_t *map, const char 
     return NULL;
 }
 
-/* Checks across keys; messages point at the section that holds the conflict. */
+static yaml_node_t *find_value(yaml_document_t *doc, yaml_node_t *map, const char *key);
+
+/* A message about sections as a whole (their values together; a, or a and b): at a --set inside
+ * them (the option made it wrong), else at the first one's key in the file, else at root. */
+static int section_error(const struct schema_ctx *ctx, yaml_node_t *root, const char *a, const char *b, const char *msg)
+{
+    const char *const sections[2] = {a, b};
+    const yaml_node_t *key = NULL;
+    for (int i = 0; i < 2 && sections[i]; i++) {
+        const yaml_node_t *v = find_value(ctx->doc, root, sections[i]);
+        const yaml_node_t *opt = v ? schema_option_in(ctx, v) : NULL;
+        if (opt)
+            return schema_error(ctx, opt, "%s", msg);
+        if (!key)
+            key = find_key(ctx->doc, root, sections[i]);
+    }
+    return schema_error(ctx, key ? key : root, "%s", msg);
+}
+
+/* Of two values checked together, the one a message names: b where a later --set gave it (that
+ * option made the pair wrong), else a. */
+static const yaml_node_t *blame_pair(const yaml_node_t *a, const yaml_node_t *b)
+{
+    return b && b->start_mark.line >= SCHEMA_ORIGIN_LINE && (!a || b->start_mark.line > a->start_mark.line) ? b : a;
+}
+
+/* Checks across keys; messages point at the value or section that holds the conflict. */
 static int cross_check(const struct schema_ctx *ctx, yaml_node_t *root, struct run_config *c)
 {
     yaml_node_t *where = root;
@@ -454,9 +480,25 @@ static int cross_check(const struct schema_ctx *ctx, yaml_node_t *root, struct r
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
               *p == '.') ||
             (p == c->name && *p == '.')) {
-            yaml_node_t *k = find_key(ctx->doc, root, "name");
-            return schema_error(ctx, k ? k : root, "name may hold letters, digits, '-', '_' and '.' (not first)");
+            yaml_node_t *v = find_value(ctx->doc, root, "name"); /* the value: the file's, or a --set's */
+            return schema_error(ctx, v ? v : root, "name may hold letters, digits, '-', '_' and '.' (not first)");
         }
+    }
+    /* a warm-up as long as the run measures nothing (its counters never reset): where the length
+     * is known up front (a generator's, or a trace's run.length), say so now, at run.warmup or
+     * the --set of either that made it so; a trace read to its end is checked after the run */
+    yaml_node_t *run = find_value(ctx->doc, root, "run");
+    yaml_node_t *warmup = run ? find_value(ctx->doc, run, "warmup") : NULL;
+    c->warmup_place[0] = '\0';
+    if (warmup)
+        schema_place(ctx, warmup->start_mark, c->warmup_place, sizeof c->warmup_place);
+    if (c->warmup && c->warmup >= c->length && (c->length || c->source == SOURCE_GENERATOR)) {
+        yaml_node_t *length = run ? find_value(ctx->doc, run, "length") : NULL;
+        const yaml_node_t *at = blame_pair(warmup, length);
+        return schema_error(ctx, at ? at : root,
+                            "run.warmup (%llu references per vCPU) must be less than run.length (%llu): the whole run "
+                            "would be warm-up, nothing measured",
+                            (unsigned long long)c->warmup, (unsigned long long)c->length);
     }
     c->platform.nr_vcpus = c->vcpus;
     c->guest.nr_vcpus = c->vcpus;
@@ -467,18 +509,26 @@ static int cross_check(const struct schema_ctx *ctx, yaml_node_t *root, struct r
     c->platform.machine.walker.seed = c->seed;
     const char *bad = platform_params_check(&c->platform);
     if (bad) {
-        yaml_node_t *k = find_key(ctx->doc, root, "machine");
-        return schema_error(ctx, k ? k : (k = find_key(ctx->doc, root, "vmm")) ? k : where, "%s", bad);
+        return section_error(ctx, root, "machine", "vmm", bad);
     }
-    if (c->guest_enabled && (bad = guest_os_params_check(&c->guest)) != NULL) {
-        yaml_node_t *k = find_key(ctx->doc, root, "guest");
-        return schema_error(ctx, k ? k : where, "%s", bad);
-    }
+    if (c->guest_enabled && (bad = guest_os_params_check(&c->guest)) != NULL)
+        return section_error(ctx, root, "guest", NULL, bad);
     if (c->source == SOURCE_GENERATOR) {
         char msg[256];
-        if (workload_check(&c->workload, msg, sizeof msg) != 0) {
-            yaml_node_t *k = find_key(ctx->doc, root, "workload");
-            return schema_error(ctx, k ? k : where, "%s", msg);
+        if (workload_check(&c->workload, msg, sizeof msg) != 0)
+            return section_error(ctx, root, "workload", NULL, msg);
+        /* instructions per IFETCH of a workload that fetches nothing would count none, and every
+         * mpki would be missing without a word */
+        if (c->workload.insns_per_ifetch && c->workload.ifetch_fraction == 0) {
+            yaml_node_t *w = find_value(ctx->doc, root, "workload");
+            yaml_node_t *ipi = w ? find_value(ctx->doc, w, "insns_per_ifetch") : NULL;
+            yaml_node_t *frac = w ? find_value(ctx->doc, w, "ifetch_fraction") : NULL;
+            const yaml_node_t *at = blame_pair(ipi, frac);
+            return schema_error(ctx, at ? at : root,
+                                "workload.insns_per_ifetch %u counts the instructions of each IFETCH, but "
+                                "workload.ifetch_fraction is 0: there are none (set ifetch_fraction, or "
+                                "insns_per_ifetch 0)",
+                                c->workload.insns_per_ifetch);
         }
         /* the hugepage workload's region gets its huge page size, unless the file set it */
         for (unsigned r = 0; r < 8; r++) {
@@ -487,13 +537,14 @@ static int cross_check(const struct schema_ctx *ctx, yaml_node_t *root, struct r
                 c->guest.region_ps[r] = hint;
         }
         if (c->guest_enabled && (bad = guest_os_params_check(&c->guest)) != NULL) {
-            yaml_node_t *k = find_key(ctx->doc, root, "workload");
-            return schema_error(ctx, k ? k : where, "with the workload's page size: %s", bad);
+            char why[320];
+            snprintf(why, sizeof why, "with the workload's page size: %s", bad);
+            return section_error(ctx, root, "workload", NULL, why);
         }
     } else {
         if (c->trace_path[0] == '\0') {
-            yaml_node_t *k = find_key(ctx->doc, root, "source");
-            return schema_error(ctx, k ? k : where, "source %s needs trace.path", source_name((int)c->source));
+            yaml_node_t *v = find_value(ctx->doc, root, "source");
+            return schema_error(ctx, v ? v : where, "source %s needs trace.path", source_name((int)c->source));
         }
         /* source: ski with guest.enabled true needs a user-mode trace, false a system-mode one: the
          * trace decides (event_source_open) */
@@ -559,7 +610,11 @@ int run_config_from_doc(struct run_config *c, struct config_doc *d, char *err, s
     if (rc == 0)
         rc = cross_check(&ctx, root, c);
     if (rc == 0) {
-        absolute_trace_path(c, d->path);
+        /* a path written in the file is relative to the file; one given on the command line
+         * (--set trace.path=...), to the working directory, as every path typed there is */
+        yaml_node_t *trace = find_value(ctx.doc, root, "trace");
+        yaml_node_t *path = trace ? find_value(ctx.doc, trace, "path") : NULL;
+        absolute_trace_path(c, path && path->start_mark.line >= SCHEMA_ORIGIN_LINE ? "" : d->path);
         rc = check_trace_file(&ctx, root, c);
     }
     return rc;

@@ -36,6 +36,9 @@ struct run_config {
     uint64_t warmup;   /* references per vCPU before the statistics reset */
     uint64_t interval; /* references per time-series sample; 0 = no time series */
     uint64_t quantum;  /* cycles a vCPU may run ahead of the others */
+    char warmup_place[RUN_PATH_MAX + 64]; /* where run.warmup was given ("FILE:LINE:COLUMN", the
+                                             --set option; "" for the default), for a message
+                                             after the run (a trace shorter than its warm-up) */
 
     /* machine + vmm */
     uint64_t clock_mhz;

@@ -68,10 +68,7 @@ static int add_axis(struct sweep *s, struct config_doc *d, const char *key, cons
     const size_t n = (size_t)(list->data.sequence.items.top - list->data.sequence.items.start);
     if (n > SWEEP_MAX_VALUES)
         return at_error(d, list->start_mark, err, errlen, "sweep key '%s' has more than %d values", key, SWEEP_MAX_VALUES);
-    struct sweep_axis *a = &s->axis[s->n_axes];
-    for (size_t i = 0; i < s->n_axes; i++)
-        if (strcmp(s->axis[i].key, key) == 0)
-            return at_error(d, keynode->start_mark, err, errlen, "sweep key '%s' given twice", key);
+    struct sweep_axis *a = &s->axis[s->n_axes]; /* (a key given twice: sweep_take) */
     memset(a, 0, sizeof *a);
     snprintf(a->key, sizeof a->key, "%s", key);
     a->key_mark = keynode->start_mark;
@@ -135,6 +132,26 @@ static const char *short_key(const char *key)
     return dot;
 }
 
+/* Whether dotted keys a and b name the same key or one lies inside the other (a point would set
+ * one key twice, the later value silently winning): compared component by component, numbers
+ * by value (region 3 is region 03). */
+static int keys_overlap(const char *a, const char *b)
+{
+    while (*a && *b) {
+        const size_t la = strcspn(a, "."), lb = strcspn(b, ".");
+        const int na = la && strspn(a, "0123456789") == la, nb = lb && strspn(b, "0123456789") == lb;
+        if (na && nb) {
+            if (strtoull(a, NULL, 10) != strtoull(b, NULL, 10))
+                return 0;
+        } else if (la != lb || strncmp(a, b, la) != 0) {
+            return 0;
+        }
+        a += la + (a[la] == '.');
+        b += lb + (b[lb] == '.');
+    }
+    return 1;
+}
+
 int sweep_take(struct sweep *s, struct config_doc *d, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
@@ -148,6 +165,14 @@ int sweep_take(struct sweep *s, struct config_doc *d, char *err, size_t errlen)
         return -1;
     if (s->n_axes == 0)
         return at_error(d, where, err, errlen, "'sweep' names no keys");
+    for (size_t i = 0; i < s->n_axes; i++)
+        for (size_t j = 0; j < i; j++)
+            if (keys_overlap(s->axis[i].key, s->axis[j].key))
+                return strcmp(s->axis[i].key, s->axis[j].key) == 0
+                           ? at_error(d, s->axis[i].key_mark, err, errlen, "sweep key '%s' is given twice", s->axis[i].key)
+                           : at_error(d, s->axis[i].key_mark, err, errlen,
+                                      "sweep key '%s' is given twice: '%s' already sets it (sweep one of them)",
+                                      s->axis[i].key, s->axis[j].key);
     size_t name_len = 0;
     for (size_t i = 0; i < s->n_axes; i++) {
         struct sweep_axis *a = &s->axis[i];

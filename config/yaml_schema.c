@@ -12,15 +12,20 @@
 #include "../model/util/input_file.h"
 #include "../model/util/num_parse.h"
 
+void schema_place(const struct schema_ctx *ctx, yaml_mark_t mark, char *buf, size_t len)
+{
+    if (mark.line >= SCHEMA_ORIGIN_LINE && mark.line - SCHEMA_ORIGIN_LINE < ctx->n_origins)
+        snprintf(buf, len, "%s", ctx->origins[mark.line - SCHEMA_ORIGIN_LINE]);
+    else
+        snprintf(buf, len, "%s:%lu:%lu", ctx->path, (unsigned long)mark.line + 1, (unsigned long)mark.column + 1);
+}
+
 static int error_at(const struct schema_ctx *ctx, yaml_mark_t mark, const char *fmt, va_list ap)
 {
-    char msg[384];
+    char msg[384], place[1100];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    if (mark.line >= SCHEMA_ORIGIN_LINE && mark.line - SCHEMA_ORIGIN_LINE < ctx->n_origins)
-        snprintf(ctx->err, ctx->errlen, "%s: error: %s", ctx->origins[mark.line - SCHEMA_ORIGIN_LINE], msg);
-    else
-        snprintf(ctx->err, ctx->errlen, "%s:%lu:%lu: error: %s", ctx->path, (unsigned long)mark.line + 1,
-                 (unsigned long)mark.column + 1, msg);
+    schema_place(ctx, mark, place, sizeof place);
+    snprintf(ctx->err, ctx->errlen, "%s: error: %s", place, msg);
     return -1;
 }
 
@@ -38,6 +43,50 @@ int schema_error(const struct schema_ctx *ctx, const yaml_node_t *node, const ch
     va_list ap;
     va_start(ap, fmt);
     error_at(ctx, node->start_mark, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* The index of the option that created a node, or -1 for a node of the file. */
+static long option_of(const struct schema_ctx *ctx, const yaml_node_t *node)
+{
+    const size_t line = node->start_mark.line;
+    return line >= SCHEMA_ORIGIN_LINE && line - SCHEMA_ORIGIN_LINE < ctx->n_origins ? (long)(line - SCHEMA_ORIGIN_LINE)
+                                                                                   : -1;
+}
+
+/* The node of node's subtree (itself included) that the latest option created, or NULL. */
+static const yaml_node_t *latest_option_node(const struct schema_ctx *ctx, const yaml_node_t *node, int depth)
+{
+    if (!node || depth > 64)
+        return NULL;
+    const yaml_node_t *best = option_of(ctx, node) >= 0 ? node : NULL;
+    const yaml_node_t *found;
+    if (node->type == YAML_SEQUENCE_NODE) {
+        for (const yaml_node_item_t *it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++)
+            if ((found = latest_option_node(ctx, yaml_document_get_node(ctx->doc, *it), depth + 1)) &&
+                (!best || option_of(ctx, found) > option_of(ctx, best)))
+                best = found;
+    } else if (node->type == YAML_MAPPING_NODE) {
+        for (const yaml_node_pair_t *pr = node->data.mapping.pairs.start; pr < node->data.mapping.pairs.top; pr++)
+            if ((found = latest_option_node(ctx, yaml_document_get_node(ctx->doc, pr->value), depth + 1)) &&
+                (!best || option_of(ctx, found) > option_of(ctx, best)))
+                best = found;
+    }
+    return best;
+}
+
+const yaml_node_t *schema_option_in(const struct schema_ctx *ctx, const yaml_node_t *node)
+{
+    return latest_option_node(ctx, node, 0);
+}
+
+int schema_error_in(const struct schema_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
+{
+    const yaml_node_t *opt = latest_option_node(ctx, node, 0);
+    va_list ap;
+    va_start(ap, fmt);
+    error_at(ctx, (opt ? opt : node)->start_mark, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -242,8 +291,14 @@ int schema_emit_u64(yaml_emitter_t *em, uint64_t v, int bytes)
 
 int schema_emit_double(yaml_emitter_t *em, double v)
 {
+    /* the shortest form that reads back as the same double: 0.7, not 0.69999999999999996
+     * (17 significant digits always round-trip) */
     char buf[40];
-    snprintf(buf, sizeof buf, "%.17g", v);
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
     return schema_emit_scalar(em, buf);
 }
 

@@ -71,9 +71,19 @@ int schema_load_mapping(const struct schema_ctx *ctx, yaml_node_t *map, void *ba
 /* Emits a mapping of every field of base. */
 int schema_emit_mapping(yaml_emitter_t *em, const void *base, const struct field *fields);
 
+/* Where a mark is, as messages name it: "FILE:LINE:COLUMN", or the option ("--set KEY=VALUE"). */
+void schema_place(const struct schema_ctx *ctx, yaml_mark_t mark, char *buf, size_t len);
+
 /* Helpers for custom fields. */
 int schema_error(const struct schema_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same for a check of a whole section or of values together (a TLB level's entries and
+ * ways, the walker_hit sum): the message names the latest --set that changed something inside
+ * node, since that option made it wrong; node itself when nothing there came from an option. */
+int schema_error_in(const struct schema_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The node inside node (itself included) that the latest --set created, or NULL. */
+const yaml_node_t *schema_option_in(const struct schema_ctx *ctx, const yaml_node_t *node);
 /* The same at a mark (a place remembered from a node). */
 int schema_error_at(const struct schema_ctx *ctx, yaml_mark_t mark, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int schema_scalar_u64(const struct schema_ctx *ctx, yaml_node_t *node, int bytes, uint64_t *out);

@@ -818,3 +818,12 @@ int ski_next(struct ski_reader *r, struct guest_event *ev)
         step(r);
     }
 }
+
+int ski_skip_to_end(struct ski_reader *r)
+{
+    struct guest_event ev;
+    int rc;
+    while ((rc = ski_next(r, &ev)) > 0)
+        ;
+    return rc;
+}

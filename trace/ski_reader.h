@@ -93,6 +93,10 @@ void ski_close(struct ski_reader *r);
 /* 1: *ev holds the next event; 0: end of trace (END read, nothing after it); -1: error. After 0
  * or -1 every further call returns the same. */
 int ski_next(struct ski_reader *r, struct guest_event *ev);
+/* Reads every remaining event: 0 at a clean end, -1 at the first error (ski_reader_error). For a
+ * command refusing the trace's mode: a trace cut short or corrupt is said first (a system-mode
+ * trace cut inside its first records looks like a user-mode one). */
+int ski_skip_to_end(struct ski_reader *r);
 const char *ski_reader_error(const struct ski_reader *r);
 /* Nonzero if the error was a failed read (an I/O failure, not a bad file). */
 int ski_reader_io_error(const struct ski_reader *r);

@@ -563,6 +563,11 @@ static int read_line(struct vtrace_reader *r)
     r->lineno++;
     if (r->line[n - 1] != '\n' && n == LINE_MAX_BYTES && (ch = getc_unlocked(r->f)) != EOF && ch != '\n')
         return fail(r, 1, "line longer than %d bytes (is this a text trace?)", LINE_MAX_BYTES);
+    /* every line ends with a newline: a last line without one is most likely a file cut short,
+     * whose last event would be read with a cut address */
+    if (r->line[n - 1] != '\n' && n < LINE_MAX_BYTES)
+        return fail(r, (unsigned)n + 1, "the last line has no newline: is the file cut short? (every vtrace line "
+                                        "ends with one, docs/vtrace.md)");
     r->line[n] = '\0';
     return 1;
 }

@@ -2,6 +2,7 @@
 #include "result_config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -78,13 +79,28 @@ static const char *key_text(const yaml_node_t *k)
     return k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "?";
 }
 
+/* Whether two scalars are the same setting: the same text, or the same decimal fraction written
+ * two ways (config.yaml now writes the shortest form, 0.9, where earlier versions wrote
+ * 0.90000000000000002: both read back as one double, so a result of either is up to date). */
+static int same_scalar(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return 1;
+    if (strpbrk(a, "xX") || strpbrk(b, "xX") || !strpbrk(a, ".eE") || !strpbrk(b, ".eE"))
+        return 0; /* integers, sizes and hex addresses compare as written: exact */
+    char *ea, *eb;
+    const double da = strtod(a, &ea), db = strtod(b, &eb);
+    return ea != a && eb != b && !*ea && !*eb && da == db;
+}
+
 /* 0 if the same, 1 (with w->diff) at the first difference */
 static int walk(const struct walk *w, const char *key, const yaml_node_t *old, const yaml_node_t *cur, int depth)
 {
     if (!old || !cur || old->type != cur->type || depth > COMPARE_MAX_DEPTH)
         return report(w, key, old, cur);
     if (old->type == YAML_SCALAR_NODE)
-        return strcmp((const char *)old->data.scalar.value, (const char *)cur->data.scalar.value) ? report(w, key, old, cur) : 0;
+        return same_scalar((const char *)old->data.scalar.value, (const char *)cur->data.scalar.value) ? 0
+                                                                                                   : report(w, key, old, cur);
     if (old->type == YAML_SEQUENCE_NODE) {
         const yaml_node_item_t *a = old->data.sequence.items.start, *b = cur->data.sequence.items.start;
         if (old->data.sequence.items.top - a != cur->data.sequence.items.top - b)

@@ -243,6 +243,26 @@ static int output_name(const char *dir, char *final, char *err, size_t errlen)
     return 0;
 }
 
+/* Whether errno says the place itself is unusable (a read-only file system, no permission, a
+ * missing or non-directory parent): bad output (exit 2), not an I/O failure. */
+static int bad_place(int e) { return e == EROFS || e == EACCES || e == EPERM || e == ENOENT || e == ENOTDIR; }
+
+/* Whether dir (an existing directory) is a mount point (the root of a mounted file system, bind
+ * mounts included): nothing can be renamed into its place. */
+static int mount_point(const char *dir)
+{
+#ifdef STATX_ATTR_MOUNT_ROOT
+    struct statx sx;
+    if (statx(AT_FDCWD, dir, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) == 0 &&
+        (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+        return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+#endif
+    char parent[RESULT_PATH_MAX + 4]; /* older kernels: another device than its parent's */
+    snprintf(parent, sizeof parent, "%s/..", dir);
+    struct stat a, b;
+    return stat(dir, &a) == 0 && stat(parent, &b) == 0 && a.st_dev != b.st_dev;
+}
+
 static int set_paths(struct result_dir *d, const char *dir, char *err, size_t errlen)
 {
     if (output_name(dir, d->final, err, errlen) != 0)
@@ -286,15 +306,16 @@ int result_dir_begin(struct result_dir *d, const char *dir, const char *config, 
         return RESULT_REFUSED;
     if (make_parents(d->final) != 0) {
         snprintf(err, errlen, "cannot create the parent directories of %s: %s", d->final, strerror(errno));
-        return RESULT_FAILED;
+        return bad_place(errno) ? RESULT_REFUSED : RESULT_FAILED;
     }
     const int locked = lock_take(&d->lock, (flags & RESULT_WAIT) != 0);
     if (locked != 0) {
+        const int e = errno;
         if (locked > 0)
             snprintf(err, errlen, "%s is being written by another process (it holds %s)", d->final, d->lock.path);
         else
-            snprintf(err, errlen, "cannot lock %s: %s", d->lock.path, strerror(errno));
-        return locked > 0 ? RESULT_BUSY : RESULT_FAILED;
+            snprintf(err, errlen, "cannot write beside %s (its lock %s): %s", d->final, d->lock.path, strerror(e));
+        return locked > 0 ? RESULT_BUSY : bad_place(e) ? RESULT_REFUSED : RESULT_FAILED;
     }
     d->state = ST_LOCKED;
     struct result_info info;
@@ -326,13 +347,21 @@ int result_dir_begin(struct result_dir *d, const char *dir, const char *config, 
     case RESULT_EMPTY:
         break;
     }
+    /* a result is written beside DIR and renamed into its place: a mount point cannot be
+     * replaced (EBUSY), so say so now rather than after the whole run */
+    if (info.kind != RESULT_ABSENT && mount_point(d->final))
+        return refuse(d, RESULT_REFUSED, err, errlen,
+                      "%s is a mount point: a result is written beside its directory and renamed into its place, "
+                      "which a mount point cannot take; name a directory inside it (-o %s/NAME)",
+                      d->final, d->final);
     d->prior = info.kind;
     remove_stale(d);
     if (mkdir(d->tmp, 0777) != 0) {
-        snprintf(err, errlen, "cannot create %s: %s", d->tmp, strerror(errno));
+        const int e = errno;
+        snprintf(err, errlen, "cannot write beside %s (creating %s): %s", d->final, d->tmp, strerror(e));
         result_lock_release(&d->lock);
         d->state = ST_IDLE;
-        return RESULT_FAILED;
+        return bad_place(e) ? RESULT_REFUSED : RESULT_FAILED;
     }
     d->marker_fd = open(d->marker, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0666);
     d->state = ST_WRITING;
@@ -493,49 +522,92 @@ void result_dir_abort_now(struct result_dir *d)
 
 /* ---- directories written in place: a report added to a result, a study --------------------------- */
 
-int result_dir_add_part(const char *dir, const char *name, enum result_part kind, char *err, size_t errlen)
+int result_dir_add_parts(const char *dir, const char *const *names, size_t n, enum result_part kind, char *err,
+                         size_t errlen)
 {
     struct marker m;
     char path[RESULT_PATH_MAX + RESULT_NAME_MAX + 8];
-    int rc = -1;
-    if (!marker_plain_name(name) || marker_join(path, sizeof path, dir, name) != 0) {
-        snprintf(err, errlen, "'%s' is not a plain name for something inside %s", name, dir);
-        return -1;
-    }
+    int rc = -1, fd = -1;
     if (marker_read(dir, &m) != 0) {
-        snprintf(err, errlen, "%s is not vhptsim's (no %s): not writing '%s' into it", dir, RESULT_MARKER, name);
+        snprintf(err, errlen, "%s is not vhptsim's (no %s): not writing '%s' into it", dir, RESULT_MARKER,
+                 n ? names[0] : "");
         goto out;
     }
+    /* the marker read once and appended to once per new name: a study lists 100000 points */
     const int want_dir = kind != RESULT_PART_FILE;
-    const int i = marker_find(&m, name);
-    struct stat st;
-    const int there = lstat(path, &st) == 0;
-    if (i >= 0 && m.dirs[i] != want_dir) {
-        snprintf(err, errlen, "%s lists '%s' as a %s", dir, name, m.dirs[i] ? "directory" : "file");
-        goto out;
-    }
-    if (i < 0 && there) {
-        snprintf(err, errlen, "%s holds '%s', which vhptsim did not write there: not touching it", dir, name);
-        goto out;
-    }
-    if (i < 0 && marker_append_to(dir, want_dir ? "dir" : "file", name) != 0) {
-        snprintf(err, errlen, "cannot write %s/%s: %s", dir, RESULT_MARKER, strerror(errno));
-        goto out;
-    }
-    if (kind == RESULT_PART_DIR && !there) {
-        char marker[sizeof path + 32];
-        snprintf(marker, sizeof marker, "%s/%s", path, RESULT_MARKER);
-        FILE *f = NULL;
-        if (mkdir(path, 0777) != 0 || !(f = fopen(marker, "wx")) || fputs(MARKER_HEADER "\nstudy\n", f) < 0 ||
-            fclose(f) != 0) {
-            snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+    for (size_t k = 0; k < n; k++) {
+        const char *name = names[k];
+        if (!marker_plain_name(name) || marker_join(path, sizeof path, dir, name) != 0) {
+            snprintf(err, errlen, "'%s' is not a plain name for something inside %s", name, dir);
             goto out;
+        }
+        const int i = marker_find(&m, name);
+        struct stat st;
+        const int there = lstat(path, &st) == 0;
+        if (i >= 0 && m.dirs[i] != want_dir) {
+            snprintf(err, errlen, "%s lists '%s' as a %s", dir, name, m.dirs[i] ? "directory" : "file");
+            goto out;
+        }
+        if (i < 0 && there) {
+            snprintf(err, errlen, "%s holds '%s', which vhptsim did not write there: not touching it", dir, name);
+            goto out;
+        }
+        if (i < 0) {
+            if (fd < 0 && (marker_join(path, sizeof path, dir, RESULT_MARKER) != 0 ||
+                           (fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)) < 0)) {
+                snprintf(err, errlen, "cannot write %s/%s: %s", dir, RESULT_MARKER, strerror(errno));
+                goto out;
+            }
+            if (marker_append(fd, want_dir ? "dir" : "file", name) != 0) {
+                snprintf(err, errlen, "cannot write %s/%s: %s", dir, RESULT_MARKER, strerror(errno));
+                goto out;
+            }
+        }
+        if (kind == RESULT_PART_DIR && !there) {
+            char marker[sizeof path + 32];
+            marker_join(path, sizeof path, dir, name);
+            snprintf(marker, sizeof marker, "%s/%s", path, RESULT_MARKER);
+            FILE *f = NULL;
+            if (mkdir(path, 0777) != 0 || !(f = fopen(marker, "wx")) || fputs(MARKER_HEADER "\nstudy\n", f) < 0 ||
+                fclose(f) != 0) {
+                snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+                goto out;
+            }
         }
     }
     rc = 0;
 out:
+    if (fd >= 0 && close(fd) != 0 && rc == 0) {
+        snprintf(err, errlen, "cannot write %s/%s: %s", dir, RESULT_MARKER, strerror(errno));
+        rc = -1;
+    }
     marker_free(&m);
     return rc;
+}
+
+int result_dir_remove_files(const char *dir, const char *const *names, size_t n, char *err, size_t errlen)
+{
+    struct marker m;
+    if (marker_read(dir, &m) != 0) {
+        snprintf(err, errlen, "%s is not vhptsim's (no %s): removing nothing from it", dir, RESULT_MARKER);
+        marker_free(&m);
+        return -1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        char path[RESULT_PATH_MAX + RESULT_NAME_MAX + 8];
+        struct stat st;
+        const int i = marker_find(&m, names[k]);
+        if (i >= 0 && !m.dirs[i] && marker_join(path, sizeof path, dir, names[k]) == 0 && lstat(path, &st) == 0 &&
+            S_ISREG(st.st_mode))
+            unlink(path);
+    }
+    marker_free(&m);
+    return 0;
+}
+
+int result_dir_add_part(const char *dir, const char *name, enum result_part kind, char *err, size_t errlen)
+{
+    return result_dir_add_parts(dir, &name, 1, kind, err, errlen);
 }
 
 int result_dir_adopt(const char *dir, const char *name)
@@ -577,15 +649,16 @@ int result_study_begin(struct result_lock *l, const char *dir, unsigned flags, c
         return RESULT_REFUSED;
     if (make_parents(names.final) != 0) {
         snprintf(err, errlen, "cannot create the parent directories of %s: %s", names.final, strerror(errno));
-        return RESULT_FAILED;
+        return bad_place(errno) ? RESULT_REFUSED : RESULT_FAILED;
     }
     const int locked = result_lock_take(l, names.final, (flags & RESULT_WAIT) != 0);
     if (locked != 0) {
+        const int e = errno;
         if (locked > 0)
             snprintf(err, errlen, "%s is being written by another vhptsim (it holds %s)", names.final, l->path);
         else
-            snprintf(err, errlen, "cannot lock %s: %s", l->path, strerror(errno));
-        return locked > 0 ? RESULT_BUSY : RESULT_FAILED;
+            snprintf(err, errlen, "cannot write beside %s (its lock %s): %s", names.final, l->path, strerror(e));
+        return locked > 0 ? RESULT_BUSY : bad_place(e) ? RESULT_REFUSED : RESULT_FAILED;
     }
     struct result_info info;
     int status = RESULT_OK;
@@ -611,7 +684,7 @@ int result_study_begin(struct result_lock *l, const char *dir, unsigned flags, c
         if ((mkdir(names.final, 0777) != 0 && errno != EEXIST) || !(f = fopen(marker, "wx")) ||
             fputs(MARKER_HEADER "\nstudy\n", f) < 0 || fclose(f) != 0) {
             snprintf(err, errlen, "cannot create %s: %s", marker, strerror(errno));
-            status = RESULT_FAILED;
+            status = bad_place(errno) ? RESULT_REFUSED : RESULT_FAILED;
         }
     }
     if (status == RESULT_OK)

@@ -97,7 +97,8 @@ struct result_lock {
 /* Locks dir (its DIR.lock; with wait, waiting for another holder). 0; 1 when another process
  * holds it and !wait; -1 with errno. */
 int result_lock_take(struct result_lock *l, const char *dir, int wait);
-/* Unlocks (and removes the lock file). Nothing if not held. */
+/* Unlocks (and removes the lock file). Nothing if not held. Async-signal-safe (fstat, unlink,
+ * close): a signal handler may release a lock the process holds. */
 void result_lock_release(struct result_lock *l);
 
 struct result_dir {
@@ -157,6 +158,15 @@ enum result_part {
  * not list is already there under that name (it is not touched).
  */
 int result_dir_add_part(const char *dir, const char *name, enum result_part kind, char *err, size_t errlen);
+/* The same for n names of one kind (a study's points, their logs and inputs): the marker is read
+ * once, so listing a study's points takes time linear in their number. */
+int result_dir_add_parts(const char *dir, const char *const *names, size_t n, enum result_part kind, char *err,
+                         size_t errlen);
+
+/* Removes the files of dir (a directory written in place, whose lock the caller holds) named
+ * in names that its marker lists as files: what a study no longer needs (inputs of points gone
+ * from its sweep). Anything not listed is left alone. 0, or -1 with err if dir is not vhptsim's. */
+int result_dir_remove_files(const char *dir, const char *const *names, size_t n, char *err, size_t errlen);
 
 /*
  * A study's directory (docs/results.md, "Studies"), written in place: locks it (its DIR.lock:

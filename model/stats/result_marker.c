@@ -90,11 +90,17 @@ void marker_free(struct marker *m)
     free(m->text);
     free(m->names);
     free(m->dirs);
+    if (m->index.keys)
+        u64_map_free(&m->index);
     memset(m, 0, sizeof *m);
 }
 
+static uint64_t name_hash(const char *name) { return u64_hash_bytes(name, strlen(name)); }
+
 static int add_name(struct marker *m, char *name, int is_dir)
 {
+    if (!m->index.keys && u64_map_init(&m->index) != 0)
+        return -1;
     if (m->n == m->cap) {
         const int cap = m->cap ? 2 * m->cap : 32;
         char **names = realloc(m->names, (size_t)cap * sizeof *names);
@@ -106,6 +112,8 @@ static int add_name(struct marker *m, char *name, int is_dir)
         m->dirs = dirs;
         m->cap = cap;
     }
+    if (u64_map_put(&m->index, name_hash(name), (uint64_t)m->n) != 0) /* the latest listing counts */
+        return -1;
     m->names[m->n] = name;
     m->dirs[m->n++] = (unsigned char)is_dir;
     return 0;
@@ -150,7 +158,12 @@ int marker_read(const char *dir, struct marker *m)
 
 int marker_find(const struct marker *m, const char *name)
 {
-    for (int i = m->n - 1; i >= 0; i--) /* the latest listing of a name counts */
+    const uint64_t *at = m->index.keys ? u64_map_get(&m->index, name_hash(name)) : NULL;
+    if (!at)
+        return -1;
+    if (strcmp(m->names[*at], name) == 0)
+        return (int)*at;
+    for (int i = m->n - 1; i >= 0; i--) /* two names of one hash: the latest listing of name */
         if (strcmp(m->names[i], name) == 0)
             return i;
     return -1;
@@ -175,20 +188,6 @@ int marker_append(int fd, const char *what, const char *name)
     char line[RESULT_NAME_MAX + 16];
     const int n = snprintf(line, sizeof line, "%s%s%s\n", what, name ? " " : "", name ? name : "");
     return n > 0 && (size_t)n < sizeof line ? write_full(fd, line, (size_t)n) : -1;
-}
-
-int marker_append_to(const char *dir, const char *what, const char *name)
-{
-    char path[RESULT_PATH_MAX + 64];
-    if (marker_join(path, sizeof path, dir, RESULT_MARKER) != 0)
-        return -1;
-    const int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return -1;
-    int rc = marker_append(fd, what, name);
-    if (close(fd) != 0)
-        rc = -1;
-    return rc;
 }
 
 /* ---- temporaries ------------------------------------------------------------------------------ */

@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+#include "../util/u64_map.h"
+
 #define MARKER_HEADER "# vhptsim result directory (docs/results.md)"
 #define MARKER_DEPTH_MAX 6 /* a study holds points, which hold a report: 3 levels are used */
 
@@ -28,6 +30,7 @@ struct marker {
     int complete;
     int sealed; /* names[0 .. sealed) were listed before "complete": the run's own */
     int study;
+    struct u64_map index; /* hash of a name -> its latest index: a study lists 100000 points */
 };
 
 /* A plain file name a result may hold: no '/', not hidden, printable, short. */
@@ -47,8 +50,6 @@ void marker_free(struct marker *m);
 int marker_find(const struct marker *m, const char *name);
 /* Appends "what[ name]\n" to the open marker fd. 0 or -1. */
 int marker_append(int fd, const char *what, const char *name);
-/* The same, opening dir's marker for the line. 0 or -1. */
-int marker_append_to(const char *dir, const char *what, const char *name);
 
 /* Whether dir holds nothing but its marker (m), what it lists and their temporaries, each
  * listed directory again so: 1, or 0 with the first other entry's path (relative to dir) in

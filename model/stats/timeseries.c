@@ -74,3 +74,13 @@ void timeseries_sample(struct timeseries *ts, const struct platform *p, unsigned
             (unsigned long long)(now.guest_faults - b->guest_faults));
     ts->last[cpu] = now;
 }
+
+void timeseries_finish(struct timeseries *ts, const struct platform *p, unsigned cpu)
+{
+    if (cpu >= TIMESERIES_MAX_VCPUS)
+        return;
+    struct ts_sample now;
+    read_sample(p, cpu, &now);
+    if (memcmp(&now, &ts->last[cpu], sizeof now) != 0) /* something happened since the last row */
+        timeseries_sample(ts, p, cpu, now.refs);
+}

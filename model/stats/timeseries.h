@@ -1,6 +1,7 @@
 /*
  * timeseries.h - per-interval rates of one run (timeseries.csv): every `interval` references
- * of a vCPU, one row with that interval's miss rates and event counts (docs/stats.md).
+ * of a vCPU, one row with that interval's miss rates and event counts, and a last row for what
+ * followed the last whole interval (docs/stats.md).
  */
 #ifndef VHPTSIM_TIMESERIES_H
 #define VHPTSIM_TIMESERIES_H
@@ -32,5 +33,9 @@ int timeseries_start(struct timeseries *ts, FILE *out, const struct platform *p)
 void timeseries_sample(struct timeseries *ts, const struct platform *p, unsigned cpu, uint64_t refs);
 /* Forgets the history (after a warm-up: the next row covers only what follows). */
 void timeseries_rebase(struct timeseries *ts, const struct platform *p, unsigned cpu);
+/* At the end of the run: vCPU cpu's last, partial interval as a row of its own (its refs column
+ * says where it ends), if anything happened since the last row; the rows' cycles then sum to
+ * the vCPU's measured cycles.total. */
+void timeseries_finish(struct timeseries *ts, const struct platform *p, unsigned cpu);
 
 #endif

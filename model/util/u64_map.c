@@ -120,3 +120,12 @@ int u64_map_del(struct u64_map *m, uint64_t key, uint64_t *old)
     m->n--;
     return 1;
 }
+
+uint64_t u64_hash_bytes(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * UINT64_C(1099511628211);
+    return h;
+}

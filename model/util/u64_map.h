@@ -33,4 +33,8 @@ int u64_map_del(struct u64_map *m, uint64_t key, uint64_t *old);
 
 /* Iteration: slots 0..cap-1, those with used[i] set hold keys[i] -> vals[i]. */
 
+/* A 64-bit hash of len bytes (FNV-1a), to key the map by a string: equal bytes, equal hashes;
+ * a caller compares the bytes themselves on a hit (two strings may share a hash). */
+uint64_t u64_hash_bytes(const void *data, size_t len);
+
 #endif

@@ -37,6 +37,13 @@ err | grep -q "^--vhpt-size 16K: error: 'vhpt_size' must be a power of two from 
 check "page size not IA-64" 2 "$vhptsim" replay --set vmm.page_size=32K "$src/workloads/samples/sample.vtr"
 err | grep -q "^--set vmm.page_size=32K: error: 'page_size': 32768 bytes is not an IA-64 page size" ||
     { echo "FAIL: page size message does not name the option" >&2; fail=1; }
+# a study's file: its own values are replayed; sweep and report are named as having no effect
+study=$src/configs/studies/vtlb-capacity.yaml
+check "replay -c a study" 0 "$vhptsim" replay -c "$study" "$src/workloads/samples/sample.vtr"
+for k in sweep report; do
+    err | grep -q "^$study:$(grep -n "^$k:" "$study" | cut -d: -f1):1: warning: '$k' has no effect on replay" ||
+        { echo "FAIL: replay -c a study does not say its $k has no effect: $(err)" >&2; fail=1; }
+done
 check "short form names itself" 2 "$vhptsim" replay --vtlb-size 100000 "$src/workloads/samples/sample.vtr"
 err | grep -q "^--vtlb-size 100000: error: 'vtlb_size' must be a power of two" ||
     { echo "FAIL: --vtlb-size message does not name the option" >&2; fail=1; }

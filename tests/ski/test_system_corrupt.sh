@@ -39,6 +39,15 @@ fresh
 # truncated in the middle of the first INTERRUPTION record (48 bytes, 20 of them present)
 head -c 14256 "$dir/tlbkern-annot.trc" >"$f"
 expect "truncated interruption" "offset 14236: error: truncated record: type 0x82 (interruption) needs 48 bytes, the file ends after 20"
+# cut within its first records (700 bytes: the record at 692 is an IOFFSET with 8 of its 16
+# bytes): too little to tell system mode from, and the cut is what replay and run say, not that
+# it would be a user-mode trace
+head -c 700 "$dir/tlbkern-annot.trc" >"$f"
+expect "cut in the first records" "offset 692: error: truncated record: type 0x85 (ioffset) needs 16 bytes, the file ends after 8"
+printf 'name: cut\nsource: ski\ntrace: {path: %s}\nguest: {enabled: false}\n' "$f" >"$tmp/cut.yaml"
+"$vhptsim" run -q -o "$tmp/cut" "$tmp/cut.yaml" 2>"$tmp/err"
+[ $? = 2 ] && grep -qF "$f: offset 692: error: truncated record" "$tmp/err" ||
+    { echo "FAIL: run of a cut system trace: $(cat "$tmp/err")" >&2; fail=1; }
 # the END record missing
 head -c 302960 "$dir/tlbkern-annot.trc" >"$f"
 expect "missing END" "offset 302960: error: missing end-of-trace record (type 0xf0): the file ends after 24198 records"

@@ -109,7 +109,7 @@ want $s vm.dtlb.l2.mpki "$(awk -v m="$m" 'BEGIN { printf "%.9g", 1000 * m / 9228
 # source: ski with the guest OS model on a system trace (and off on a user trace) is an error
 printf 'name: x\nsource: ski\ntrace: {path: %s}\nguest: {enabled: true}\n' "$dir/tlbkern.trc" >"$tmp/on.yaml"
 "$vhptsim" run -o "$tmp/on" "$tmp/on.yaml" >/dev/null 2>"$tmp/err"; st=$?
-[ $st = 2 ] && grep -q "tlbkern.trc: a system-mode Ski trace carries the guest's own TLB management: guest.enabled must be false" "$tmp/err" ||
+[ $st = 2 ] && grep -q "tlbkern.trc: error: a system-mode Ski trace carries the guest's own TLB management: guest.enabled must be false" "$tmp/err" ||
     { echo "FAIL: system trace with the guest OS model: status $st" >&2; cat "$tmp/err" >&2; fail=1; }
 [ -e "$tmp/on" ] && { echo "FAIL: a failed run left its directory" >&2; fail=1; }
 exit $fail

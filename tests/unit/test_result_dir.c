@@ -48,7 +48,7 @@ static int exists(const char *path)
 
 static char *slurp(const char *path)
 {
-    static char buf[4096];
+    static char buf[1 << 20]; /* a study's marker of thousands of names */
     FILE *f = fopen(path, "r");
     size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
     buf[n] = '\0';
@@ -124,6 +124,17 @@ static void test_compare(void)
     /* a mapping where a value was */
     CHECK_STREQ(compare(CFG_A, "name: a\nvmm:\n  vtlb_size: {x: 1}\n  ptce_count: [1, 1]\n", &rc),
                 "vmm.vtlb_size is 128K in the result, a mapping now");
+    /* a fraction written by an earlier version in 17 digits is the same setting as its shortest
+     * form (0.90000000000000002 and 0.9 read back as one double); a different one is not, nor
+     * are integers or hex addresses that differ in text */
+    compare("w: {zipf_alpha: 0.90000000000000002, hit: [0, 0.69999999999999996]}\n", "w: {zipf_alpha: 0.9, hit: [0, 0.7]}\n", &rc);
+    CHECK_EQ(rc, 0);
+    CHECK_STREQ(compare("w: {zipf_alpha: 0.9}\n", "w: {zipf_alpha: 0.90000000000000013}\n", &rc),
+                "w.zipf_alpha is 0.9 in the result, 0.90000000000000013 now");
+    compare("b: 0x1000000000000001\n", "b: 0x1000000000000000\n", &rc);
+    CHECK_EQ(rc, 1);
+    compare("s: 1\n", "s: 1.0\n", &rc);
+    CHECK_EQ(rc, 1);
     /* not a configuration at all */
     compare("[1, 2", CFG_A, &rc);
     CHECK_EQ(rc, -1);
@@ -464,6 +475,50 @@ static void test_study_dir(void)
     CHECK_EQ(count_prefixed("home\\."), 0);
 }
 
+/* Listing many names at once (a study's points) and removing listed files (inputs of points
+ * gone from the sweep): the same rules as one at a time, and a marker of thousands of names
+ * finds each (its index) — the rule, not the speed, is checked here. */
+static void test_many_parts(void)
+{
+    struct result_lock l;
+    char err[512], name[32];
+    enum { N = 3000 };
+    static char names[N][32];
+    const char *list[N];
+    CHECK_EQ(result_study_begin(&l, at("many"), 0, err, sizeof err), RESULT_OK);
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "seed=%d", i);
+        list[i] = names[i];
+    }
+    CHECK_EQ(result_dir_add_parts(at("many"), list, N, RESULT_PART_RESULT, err, sizeof err), 0);
+    CHECK_EQ(count_lines(at("many/.vhptsim-result"), "dir seed=2999"), 1);
+    /* again, and each alone: listed once; as the other kind: refused */
+    CHECK_EQ(result_dir_add_parts(at("many"), list, N, RESULT_PART_RESULT, err, sizeof err), 0);
+    CHECK_EQ(result_dir_add_part(at("many"), "seed=1500", RESULT_PART_RESULT, err, sizeof err), 0);
+    CHECK_EQ(count_lines(at("many/.vhptsim-result"), "dir seed=1500"), 1);
+    CHECK_EQ(result_dir_add_part(at("many"), "seed=1500", RESULT_PART_FILE, err, sizeof err), -1);
+    CHECK_EQ(kind_of(at("many"), NULL, 0), RESULT_STUDY);
+    /* a batch with a name already there unlisted: refused, naming it, the file untouched */
+    put(at("many/mine.txt"), "mine");
+    const char *two[2] = {"new.csv", "mine.txt"};
+    CHECK_EQ(result_dir_add_parts(at("many"), two, 2, RESULT_PART_FILE, err, sizeof err), -1);
+    CHECK(strstr(err, "mine.txt") != NULL);
+    /* removing: listed files go, anything else stays (mine.txt is not listed; seed=1 is a dir) */
+    CHECK_EQ(result_dir_add_part(at("many"), "old.yaml", RESULT_PART_FILE, err, sizeof err), 0);
+    put(at("many/old.yaml"), "x");
+    mkdir(at("many/seed=1"), 0777);
+    const char *gone[3] = {"old.yaml", "mine.txt", "seed=1"};
+    CHECK_EQ(result_dir_remove_files(at("many"), gone, 3, err, sizeof err), 0);
+    CHECK(!exists(at("many/old.yaml")));
+    CHECK_STREQ(slurp(at("many/mine.txt")), "mine");
+    CHECK(exists(at("many/seed=1")));
+    CHECK_EQ(result_dir_remove_files(at("home"), gone, 1, err, sizeof err), -1); /* not vhptsim's */
+    unlink(at("many/mine.txt"));
+    snprintf(name, sizeof name, "many/seed=1");
+    rmdir(at(name));
+    result_lock_release(&l);
+}
+
 int main(void)
 {
     snprintf(root, sizeof root, "/tmp/test_result_dir.XXXXXX");
@@ -477,6 +532,7 @@ int main(void)
     test_adopt();
     test_nested();
     test_study_dir();
+    test_many_parts();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
     if (system(cmd) != 0)

@@ -9,6 +9,10 @@
 
 int main(void)
 {
+    /* u64_hash_bytes is FNV-1a (64-bit): the published test vectors of its authors */
+    CHECK_EQ(u64_hash_bytes("", 0), UINT64_C(0xcbf29ce484222325)); /* the offset basis */
+    CHECK_EQ(u64_hash_bytes("a", 1), UINT64_C(0xaf63dc4c8601ec8c));
+    CHECK_EQ(u64_hash_bytes("foobar", 6), UINT64_C(0x85944171f73967e8));
     struct u64_map m;
     CHECK_EQ(u64_map_init(&m), 0);
     static uint64_t ref_val[N];

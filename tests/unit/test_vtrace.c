@@ -246,7 +246,7 @@ static void test_lexical(void)
         "st 0x10   2  \t val=0x1234   \n"                         /* 6 */
         "ld 0x20\r\n"                                             /* 7: CRLF */
         "# ifetch 0x30\n"                                         /* 8: commented-out event */
-        "ptc.e";                                                  /* 9: no final newline */
+        "ptc.e\n";                                                /* 9 */
     FILE *f = NULL;
     struct vtrace_reader *r = open_text(text, &f);
     if (!r)
@@ -267,6 +267,15 @@ static void test_lexical(void)
     CHECK_EQ(vtrace_next(r, &ev), 0);
     CHECK_EQ(vtrace_next(r, &ev), 0); /* end stays the end */
     CHECK_EQ(vtrace_vcpus(r), 1);
+    close_text(r, f);
+    /* a last line without its newline: a file cut short (ld 0x6000000000010 of a cut
+     * "ld 0x60000000000100f0 8" would be another address), an error after its last character */
+    r = open_text("ld 0x20 8\nld 0x6000000000010", &f);
+    if (!r)
+        return;
+    CHECK_EQ(vtrace_next(r, &ev), 1);
+    CHECK_EQ(vtrace_next(r, &ev), -1);
+    CHECK(strstr(vtrace_reader_error(r), ":2:19: error: the last line has no newline: is the file cut short?") != NULL);
     close_text(r, f);
 
     /* an empty trace and a comments-only trace: no event, one vCPU */
